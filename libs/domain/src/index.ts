@@ -1,1 +1,4 @@
-export const hello = (): string => 'domain';
+export * from './symbols.js';
+export * from './ids.js';
+export * from './events.js';
+export * from './facts.js';
