@@ -3,3 +3,4 @@ export * from './ids.js';
 export * from './events.js';
 export * from './facts.js';
 export * from './clock.js';
+export * from './mandate.js';

@@ -1,0 +1,246 @@
+import { addDays, daysLeft as daysLeftBetween } from './clock.js';
+import type { MandateEstablished, MandateExtended, MandateTerminated, MandateType, Names, ReportRequested } from './events.js';
+
+/**
+ * Folding a mandate's stream into its state. The state keeps every fact as recorded plus the
+ * corrections, so that any view can be derived from it: "as of" a date (only decisions adopted
+ * on or before it) and "as known at" an instant (only what had been recorded by then, including
+ * corrections recorded by then).
+ */
+
+/** The part of a stored event the fold needs. */
+export interface FoldableEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  /** The fact's effective date: its adoption date, or the business date when it was recorded. */
+  occurredOn: string | null;
+  recordedAt: string;
+  /** Order within the stream. */
+  version: number;
+}
+
+interface RecordedFact {
+  eventId: string;
+  type: 'MandateEstablished' | 'MandateExtended' | 'MandateTerminated' | 'ReportRequested';
+  data: Record<string, unknown>;
+  occurredOn: string | null;
+  recordedAt: string;
+  version: number;
+}
+
+interface RecordedCorrection {
+  eventId: string;
+  correctsEventId: string;
+  fields: Record<string, unknown>;
+  recordedAt: string;
+  version: number;
+}
+
+export interface MandateState {
+  mandateId: string;
+  version: number;
+  facts: RecordedFact[];
+  corrections: RecordedCorrection[];
+}
+
+export function initialMandateState(mandateId: string): MandateState {
+  return { mandateId, version: 0, facts: [], corrections: [] };
+}
+
+const MANDATE_FACT_TYPES = new Set(['MandateEstablished', 'MandateExtended', 'MandateTerminated', 'ReportRequested']);
+
+/** Adds one event of the mandate's stream to its state (pure; returns a new state). */
+export function evolveMandate(state: MandateState, event: FoldableEvent): MandateState {
+  if (event.version <= state.version) return state; // already folded (replays are harmless)
+  if (event.type === 'FactCorrected') {
+    const d = event.data as { correctsEventId: string; fields: Record<string, unknown> };
+    return {
+      ...state,
+      version: event.version,
+      corrections: [
+        ...state.corrections,
+        { eventId: event.id, correctsEventId: d.correctsEventId, fields: d.fields, recordedAt: event.recordedAt, version: event.version },
+      ],
+    };
+  }
+  if (!MANDATE_FACT_TYPES.has(event.type)) return { ...state, version: event.version };
+  return {
+    ...state,
+    version: event.version,
+    facts: [
+      ...state.facts,
+      {
+        eventId: event.id,
+        type: event.type as RecordedFact['type'],
+        data: event.data as Record<string, unknown>,
+        occurredOn: event.occurredOn,
+        recordedAt: event.recordedAt,
+        version: event.version,
+      },
+    ],
+  };
+}
+
+export function foldMandate(mandateId: string, events: FoldableEvent[]): MandateState {
+  return events.reduce(evolveMandate, initialMandateState(mandateId));
+}
+
+export type MandateStatus = 'active' | 'expired' | 'terminated' | 'not_established';
+
+export interface MandateHistoryEntry {
+  kind: 'established' | 'extended' | 'terminated';
+  from: string | null;
+  until: string | null;
+  decision: string | null;
+  adoptedOn: string;
+  paragraphs: string[];
+  period: string | null;
+  eventId: string;
+}
+
+export interface MandateView {
+  id: string;
+  acronym: string | null;
+  names: Partial<Names>;
+  aliases: string[];
+  type: MandateType | null;
+  agendaItem: string | null;
+  status: MandateStatus;
+  establishedOn: string | null;
+  establishedBy: string | null;
+  expiresOn: string | null;
+  terminatedOn: string | null;
+  lastDecision: { symbol: string; adoptedOn: string } | null;
+  history: MandateHistoryEntry[];
+  reportRequests: { dueOn: string; decision: string; description: string; paragraphs: string[]; eventId: string }[];
+  version: number;
+}
+
+/** A dated fact after corrections, in the order that decides the mandate's expiry. */
+export interface TimelineEntry {
+  eventId: string;
+  kind: 'established' | 'extended' | 'terminated';
+  /** Adoption date of the deciding document (or the recording date when none was given). */
+  effectiveOn: string;
+  /** Last day in force that this fact sets (null: open-ended or not stated). */
+  expiresOn: string | null;
+  decision: string | null;
+  paragraphs: string[];
+  period: string | null;
+  seq: number;
+  recordedAt: string;
+}
+
+function corrected(state: MandateState, knownAt?: string): RecordedFact[] {
+  const visible = (recordedAt: string) => knownAt === undefined || recordedAt <= knownAt;
+  const patches = new Map<string, Record<string, unknown>>();
+  for (const c of [...state.corrections].sort((a, b) => a.version - b.version)) {
+    if (!visible(c.recordedAt)) continue;
+    patches.set(c.correctsEventId, { ...(patches.get(c.correctsEventId) ?? {}), ...c.fields });
+  }
+  return state.facts
+    .filter((f) => visible(f.recordedAt))
+    .map((f) => (patches.has(f.eventId) ? { ...f, data: { ...f.data, ...patches.get(f.eventId) } } : f));
+}
+
+function effectiveDate(f: RecordedFact): string | null {
+  const d = f.data;
+  const own =
+    f.type === 'MandateEstablished' ? (d.establishedOn as string | null | undefined) : (d.adoptedOn as string | null | undefined);
+  return own ?? f.occurredOn;
+}
+
+/** The mandate's dated facts (establishment, extensions, termination) after corrections. */
+export function mandateTimeline(state: MandateState, opts: { knownAt?: string } = {}): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  for (const f of corrected(state, opts.knownAt)) {
+    const effectiveOn = effectiveDate(f);
+    if (!effectiveOn) continue;
+    const base = { eventId: f.eventId, effectiveOn, seq: f.version, recordedAt: f.recordedAt };
+    if (f.type === 'MandateEstablished') {
+      const d = f.data as Partial<MandateEstablished>;
+      out.push({ ...base, kind: 'established', expiresOn: d.expiresOn ?? null, decision: d.establishedBy ?? null, paragraphs: [], period: null });
+    } else if (f.type === 'MandateExtended') {
+      const d = f.data as Partial<MandateExtended>;
+      out.push({ ...base, kind: 'extended', expiresOn: d.until ?? null, decision: d.decision ?? null, paragraphs: d.paragraphs ?? [], period: d.period ?? null });
+    } else if (f.type === 'MandateTerminated') {
+      const d = f.data as Partial<MandateTerminated>;
+      out.push({ ...base, kind: 'terminated', expiresOn: d.on ?? null, decision: d.decision ?? null, paragraphs: [], period: null });
+    }
+  }
+  return out.sort((a, b) => (a.effectiveOn === b.effectiveOn ? a.seq - b.seq : a.effectiveOn < b.effectiveOn ? -1 : 1));
+}
+
+/**
+ * The mandate as of a date: only facts whose decision was adopted on or before `asOf`, and
+ * (with `knownAt`) only what had been recorded by that instant.
+ */
+export function mandateView(state: MandateState, opts: { asOf: string; knownAt?: string }): MandateView {
+  const facts = corrected(state, opts.knownAt);
+  const established = facts.filter((f) => f.type === 'MandateEstablished').at(-1);
+  const e = (established?.data ?? {}) as Partial<MandateEstablished>;
+  const timeline = mandateTimeline(state, { knownAt: opts.knownAt }).filter((t) => t.effectiveOn <= opts.asOf);
+
+  let expiresOn: string | null = null;
+  let terminatedOn: string | null = null;
+  let lastDecision: MandateView['lastDecision'] = null;
+  const history: MandateHistoryEntry[] = [];
+  for (const t of timeline) {
+    const from = t.kind === 'established' ? t.effectiveOn : expiresOn ? addDays(expiresOn, 1) : null;
+    if (t.kind === 'terminated') terminatedOn = t.expiresOn;
+    if (t.expiresOn) expiresOn = t.expiresOn;
+    if (t.decision) lastDecision = { symbol: t.decision, adoptedOn: t.effectiveOn };
+    history.push({
+      kind: t.kind,
+      from: t.kind === 'terminated' ? null : from,
+      until: t.expiresOn,
+      decision: t.decision,
+      adoptedOn: t.effectiveOn,
+      paragraphs: t.paragraphs,
+      period: t.period,
+      eventId: t.eventId,
+    });
+  }
+
+  let status: MandateStatus;
+  if (timeline.length === 0) status = 'not_established';
+  else if (expiresOn && expiresOn < opts.asOf) status = terminatedOn ? 'terminated' : 'expired';
+  else status = 'active';
+
+  const reportRequests = facts
+    .filter((f) => f.type === 'ReportRequested')
+    .map((f) => ({ f, d: f.data as Partial<ReportRequested> }))
+    .filter(({ f }) => (effectiveDate(f) ?? '') <= opts.asOf)
+    .map(({ f, d }) => ({
+      dueOn: d.dueOn as string,
+      decision: d.decision as string,
+      description: d.description as string,
+      paragraphs: d.paragraphs ?? [],
+      eventId: f.eventId,
+    }))
+    .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
+
+  return {
+    id: state.mandateId,
+    acronym: e.acronym ?? null,
+    names: e.names ?? {},
+    aliases: e.aliases ?? [],
+    type: e.type ?? null,
+    agendaItem: e.agendaItem ?? null,
+    status,
+    establishedOn: established ? (e.establishedOn ?? established.occurredOn) : null,
+    establishedBy: e.establishedBy ?? null,
+    expiresOn,
+    terminatedOn,
+    lastDecision,
+    history,
+    reportRequests,
+    version: state.version,
+  };
+}
+
+/** The contract's daysLeft, or null when there is no expiry. */
+export function mandateDaysLeft(view: Pick<MandateView, 'expiresOn'>, asOf: string): number | null {
+  return view.expiresOn ? daysLeftBetween(view.expiresOn, asOf) : null;
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '#libs/db';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { EventIdConflictError, EventStore, InvalidAppendError, InvalidCursorError, WrongExpectedVersionError } from './index.js';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let store: EventStore;
+
+beforeAll(async () => {
+  db = await createTestDatabase('eventstore');
+  pool = createPool(db.url, { max: 20 });
+  store = new EventStore(pool);
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+const ev = (type = 'Thing', data: unknown = { n: 1 }, id?: string) => ({ id, type, data });
+
+describe('appendToStream', () => {
+  it('appends with versions 1..n and reads the stream back in order', async () => {
+    const r = await store.appendToStream('thing-a', [ev('A', { n: 1 }), ev('B', { n: 2 })], { expectedVersion: 'no_stream' });
+    expect(r.version).toBe(2);
+    expect(r.positions).toHaveLength(2);
+    expect(r.duplicate).toBe(false);
+    const r2 = await store.appendToStream('thing-a', [ev('C', { n: 3 })], { expectedVersion: 2 });
+    expect(r2.version).toBe(3);
+    const s = await store.readStream('thing-a');
+    expect(s.version).toBe(3);
+    expect(s.events.map((e) => [e.version, e.type, (e.data as { n: number }).n])).toEqual([
+      [1, 'A', 1],
+      [2, 'B', 2],
+      [3, 'C', 3],
+    ]);
+    expect(s.events[0].recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('rejects a wrong expected version with a typed error naming the actual version', async () => {
+    await store.appendToStream('thing-b', [ev()], { expectedVersion: 'no_stream' });
+    await expect(store.appendToStream('thing-b', [ev()], { expectedVersion: 'no_stream' })).rejects.toMatchObject({ name: 'WrongExpectedVersionError', actual: 1 });
+    await expect(store.appendToStream('thing-b', [ev()], { expectedVersion: 5 })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(store.appendToStream('thing-none', [ev()], { expectedVersion: 1 })).rejects.toMatchObject({ actual: 0 });
+    expect((await store.readStream('thing-b')).version).toBe(1);
+  });
+
+  it('appends with "any" whatever the version', async () => {
+    await store.appendToStream('thing-any', [ev()], { expectedVersion: 'any' });
+    const r = await store.appendToStream('thing-any', [ev(), ev()], { expectedVersion: 'any' });
+    expect(r.version).toBe(3);
+  });
+
+  it('of concurrent appends with the same expected version exactly one wins', async () => {
+    await store.appendToStream('thing-race', [ev()], { expectedVersion: 'no_stream' });
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => store.appendToStream('thing-race', [ev('Racer', { i })], { expectedVersion: 1 })),
+    );
+    const won = attempts.filter((a) => a.status === 'fulfilled');
+    const lost = attempts.filter((a) => a.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(11);
+    for (const l of lost) expect((l as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+    expect((await store.readStream('thing-race')).version).toBe(2);
+  });
+
+  it('is idempotent by event id: a re-send returns the first result and appends nothing', async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const first = await store.appendToStream('thing-idem', [ev('A', {}, ids[0]), ev('B', {}, ids[1])], { expectedVersion: 'no_stream' });
+    const again = await store.appendToStream('thing-idem', [ev('A', {}, ids[0]), ev('B', {}, ids[1])], { expectedVersion: 'no_stream' });
+    expect(again).toEqual({ ...first, duplicate: true });
+    const anyAgain = await store.appendToStream('thing-idem', [ev('A', {}, ids[0]), ev('B', {}, ids[1])], { expectedVersion: 'any' });
+    expect(anyAgain.positions).toEqual(first.positions);
+    // concurrent identical re-sends
+    const id = randomUUID();
+    const results = await Promise.all(Array.from({ length: 6 }, () => store.appendToStream('thing-idem2', [ev('X', {}, id)], { expectedVersion: 'any' })));
+    expect(new Set(results.map((r) => r.positions[0])).size).toBe(1);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect((await store.readStream('thing-idem2')).events).toHaveLength(1);
+  });
+
+  it('refuses ids used elsewhere, repeated ids and empty appends', async () => {
+    const id = randomUUID();
+    await store.appendToStream('thing-c', [ev('A', {}, id)], { expectedVersion: 'any' });
+    await expect(store.appendToStream('thing-d', [ev('A', {}, id)], { expectedVersion: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
+    await expect(store.appendToStream('thing-d', [ev('A', {}, id), ev('B', {}, randomUUID())], { expectedVersion: 'any' })).rejects.toBeInstanceOf(EventIdConflictError);
+    const dup = randomUUID();
+    await expect(store.appendToStream('thing-d', [ev('A', {}, dup), ev('B', {}, dup)], { expectedVersion: 'any' })).rejects.toBeInstanceOf(InvalidAppendError);
+    await expect(store.appendToStream('thing-d', [], { expectedVersion: 'any' })).rejects.toBeInstanceOf(InvalidAppendError);
+    expect(await store.streamVersion('thing-d')).toBe(0);
+  });
+});
+
+describe('appendMany', () => {
+  it('appends several streams atomically and skips facts already recorded', async () => {
+    const shared = randomUUID();
+    await store.appendToStream('many-a', [ev('A', {}, shared)], { expectedVersion: 'any' });
+    const r = await store.appendMany(
+      [
+        { streamId: 'many-a', events: [ev('A', {}, shared), ev('A2')], expectedVersion: 'any' },
+        { streamId: 'many-b', events: [ev('B'), ev('B2')], expectedVersion: 'any' },
+      ],
+      { skipExisting: true },
+    );
+    expect(r.appended).toBe(3);
+    expect(r.duplicates).toBe(1);
+    expect(await store.streamVersion('many-a')).toBe(2);
+    expect(await store.streamVersion('many-b')).toBe(2);
+  });
+
+  it('writes nothing when one stream conflicts', async () => {
+    await store.appendToStream('many-c', [ev()], { expectedVersion: 'any' });
+    await expect(
+      store.appendMany([
+        { streamId: 'many-new', events: [ev()], expectedVersion: 'no_stream' },
+        { streamId: 'many-c', events: [ev()], expectedVersion: 'no_stream' },
+      ]),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    expect(await store.streamVersion('many-new')).toBe(0);
+    expect(await store.streamVersion('many-c')).toBe(1);
+  });
+});
+
+describe('readAll', () => {
+  it('pages through every event once in a stable order with opaque cursors', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await store.readAll(cursor, 3);
+      seen.push(...page.events.map((e) => e.id));
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    const total = await pool.query('SELECT count(*)::int AS n FROM events');
+    expect(seen).toHaveLength(total.rows[0].n);
+    expect(new Set(seen).size).toBe(seen.length);
+    await expect(store.readAll('not-a-cursor', 3)).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('filters by type and stream', async () => {
+    const page = await store.readAll(null, 100, { streamId: 'thing-a' });
+    expect(page.events.map((e) => e.type)).toEqual(['A', 'B', 'C']);
+    const typed = await store.readAll(null, 100, { types: ['Racer'] });
+    expect(typed.events).toHaveLength(1);
+  });
+
+  it('never skips an event whose transaction commits after a later one was read (gap-safe)', async () => {
+    const start = (await store.readAll(null, 100_000)).tail;
+    const slow = await pool.connect();
+    try {
+      await slow.query('BEGIN');
+      await store.appendToStream('gap-slow', [ev('Slow')], { expectedVersion: 'any' }, slow); // older transaction, still open
+      await store.appendToStream('gap-fast', [ev('Fast')], { expectedVersion: 'any' }); // younger, commits first
+      const during = await store.readAll(start, 100);
+      expect(during.events.map((e) => e.type)).toEqual([]); // the younger one waits behind the open one
+      await slow.query('COMMIT');
+    } finally {
+      slow.release();
+    }
+    const after = await store.readAll(start, 100);
+    expect(after.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+  });
+
+  it('upcasts old schema versions on read', async () => {
+    const upcasting = new EventStore(pool, {
+      upcast: (type, v, data) => (type === 'Renamed' && v === 1 ? { schemaVersion: 2, data: { fullName: (data as { name: string }).name } } : { schemaVersion: v, data }),
+    });
+    await upcasting.appendToStream('upcast-a', [{ type: 'Renamed', data: { name: 'Old' }, schemaVersion: 1 }], { expectedVersion: 'any' });
+    const s = await upcasting.readStream('upcast-a');
+    expect(s.events[0]).toMatchObject({ schemaVersion: 2, data: { fullName: 'Old' } });
+    const raw = await store.readStream('upcast-a');
+    expect(raw.events[0]).toMatchObject({ schemaVersion: 1, data: { name: 'Old' } });
+  });
+});

@@ -1,0 +1,269 @@
+import { hashCode } from './hash.js';
+import type pg from 'pg';
+import { compareFeedPositions, decodeCursor, encodeCursor, type EventStore, type FeedPosition } from '#libs/event-store';
+import type { Projector } from './projector.js';
+
+export interface ProjectionRunnerOptions {
+  batchSize?: number;
+  /** Safety-net poll while running (notifications are the normal wake-up). */
+  pollIntervalMs?: number;
+  /** Channel the event store NOTIFYs on. */
+  channel?: string;
+  onError?: (err: unknown, projector: string) => void;
+  onBatch?: (projector: string, count: number) => void;
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs projectors over the global feed. Any number of processes may run one: each batch of a
+ * projection happens in a transaction that first takes `pg_try_advisory_xact_lock` for it, so
+ * one process at a time advances it and the lock cannot outlive the transaction (a session
+ * lock would leak through the pool). Wakes on NOTIFY, polls as a safety net, catches up after
+ * downtime from its checkpoint.
+ */
+export class ProjectionRunner {
+  private readonly batchSize: number;
+  private listener: pg.Client | null = null;
+  private running = false;
+  private dirty = false;
+  private loop: Promise<void> | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private wakeUp: (() => void) | null = null;
+  private ensured = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: EventStore,
+    readonly projectors: Projector[],
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 2000;
+  }
+
+  private async ensureCheckpoints(): Promise<void> {
+    if (this.ensured) return;
+    await this.pool.query(
+      `INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING`,
+      [this.projectors.map((p) => p.name)],
+    );
+    this.ensured = true;
+  }
+
+  /**
+   * Projects one batch. Returns how many events were read (0: up to date), or null when
+   * another process holds this projection right now.
+   */
+  async runBatch(projector: Projector): Promise<number | null> {
+    await this.ensureCheckpoints();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_SPACE, hashCode(projector.name)]);
+      if (!lock.rows[0].ok) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      // Read before any write: this transaction gets its id only at its first write, so it does
+      // not hold back the gap-safe horizon of its own read.
+      const cp = await client.query<{ tx: string; position: string }>(
+        'SELECT transaction_id::text AS tx, position::text AS position FROM projection_checkpoints WHERE name = $1',
+        [projector.name],
+      );
+      const from: FeedPosition = { transactionId: cp.rows[0].tx, position: cp.rows[0].position };
+      const rows = await this.store.readAllWithPositions(from, this.batchSize, client);
+      if (rows.length === 0) {
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      await projector.apply(
+        client,
+        rows.map((r) => r.event),
+      );
+      const last = rows[rows.length - 1].at;
+      await client.query('UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1', [
+        projector.name,
+        last.transactionId,
+        last.position,
+      ]);
+      await client.query('COMMIT');
+      this.options.onBatch?.(projector.name, rows.length);
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Projects everything readable now, for every projector (or one). Returns events read. */
+  async catchUp(only?: string): Promise<number> {
+    let total = 0;
+    for (const p of this.projectors) {
+      if (only && p.name !== only) continue;
+      for (;;) {
+        const n = await this.runBatch(p);
+        if (!n) break;
+        total += n;
+      }
+    }
+    return total;
+  }
+
+  async checkpoints(): Promise<Record<string, FeedPosition>> {
+    await this.ensureCheckpoints();
+    const r = await this.pool.query<{ name: string; tx: string; position: string }>(
+      'SELECT name, transaction_id::text AS tx, position::text AS position FROM projection_checkpoints WHERE name = ANY($1::text[])',
+      [this.projectors.map((p) => p.name)],
+    );
+    return Object.fromEntries(r.rows.map((row) => [row.name, { transactionId: row.tx, position: row.position }]));
+  }
+
+  /**
+   * Read-your-writes: resolves once every projection has passed `checkpoint` (an append's
+   * result), projecting itself when no other process is. False if `timeoutMs` ran out.
+   */
+  async waitFor(checkpoint: string, timeoutMs = 10_000): Promise<boolean> {
+    const target = decodeCursor(checkpoint);
+    const deadline = Date.now() + timeoutMs;
+    let pause = 5;
+    for (;;) {
+      const cps = await this.checkpoints();
+      const behind = this.projectors.filter((p) => !cps[p.name] || compareFeedPositions(cps[p.name], target) < 0);
+      if (behind.length === 0) return true;
+      if (Date.now() > deadline) return false;
+      let progressed = false;
+      for (const p of behind) {
+        const n = await this.runBatch(p);
+        if (n) progressed = true;
+      }
+      if (!progressed) {
+        // Either another process holds the projection, or an older transaction is still open
+        // (the event is not readable yet): look again shortly.
+        await delay(pause);
+        pause = Math.min(pause * 2, 50);
+      }
+    }
+  }
+
+  /** Events not yet projected by the slowest projection (for the lag metric). */
+  async lag(): Promise<number> {
+    const cps = Object.values(await this.checkpoints());
+    if (cps.length === 0) return 0;
+    const slowest = cps.reduce((a, b) => (compareFeedPositions(a, b) <= 0 ? a : b));
+    const r = await this.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)',
+      [slowest.transactionId, slowest.position],
+    );
+    return r.rows[0].n;
+  }
+
+  /** Rebuilds one projection (or all) from the start of the feed. */
+  async rebuild(only?: string): Promise<number> {
+    await this.ensureCheckpoints();
+    for (const p of this.projectors) {
+      if (only && p.name !== only) continue;
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Wait for whoever is projecting it to finish its batch, then hold it while resetting.
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, hashCode(p.name)]);
+        await p.reset(client);
+        await client.query(`UPDATE projection_checkpoints SET transaction_id = '0'::xid8, position = 0, updated_at = now() WHERE name = $1`, [p.name]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+    return this.catchUp(only);
+  }
+
+  /** Keeps the projections up to date until `stop()`: LISTEN for appends, poll as a safety net. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.ensureCheckpoints();
+    await this.listen();
+    this.pollTimer = setInterval(() => this.kick(), this.options.pollIntervalMs ?? 1000);
+    this.pollTimer.unref();
+    this.store.onAppended(() => this.kick());
+    this.dirty = true;
+    this.loop = this.run();
+  }
+
+  kick(): void {
+    this.dirty = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.wakeUp?.();
+    await this.loop;
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (!this.dirty) {
+        await new Promise<void>((resolve) => (this.wakeUp = resolve));
+        this.wakeUp = null;
+        continue;
+      }
+      this.dirty = false;
+      for (const p of this.projectors) {
+        if (!this.running) break;
+        try {
+          for (;;) {
+            const n = await this.runBatch(p);
+            if (n === null) {
+              // Another replica holds it; make sure what woke us gets projected by someone.
+              this.dirty = true;
+              await delay(50);
+              break;
+            }
+            if (n === 0 || !this.running) break;
+          }
+        } catch (err) {
+          this.options.onError?.(err, p.name);
+          this.dirty = true;
+          await delay(500);
+        }
+      }
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const channel = this.options.channel ?? 'mw_events';
+    const cfg = (this.pool as unknown as { options: pg.ClientConfig }).options;
+    const client = new (await import('pg')).default.Client({ ...cfg });
+    client.on('notification', () => this.kick());
+    client.on('error', () => {
+      // Reconnect after a lost connection; polling covers the gap.
+      if (this.listener === client) {
+        this.listener = null;
+        setTimeout(() => this.running && this.listen().catch(() => undefined), 1000).unref();
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => undefined);
+      setTimeout(() => this.running && this.listen().catch(() => undefined), 1000).unref();
+    }
+  }
+}
+
+// Advisory lock keyspace of projections (two-int form: space, hash of the projection's name).
+const LOCK_SPACE = 71_002;
+
+export { encodeCursor };

@@ -1,0 +1,291 @@
+import { addDays, daysLeft, foldMandate, mandateView, streamIds, type MandateView } from '#libs/domain';
+import type { EventStore } from '#libs/event-store';
+import type { PrismaClient } from '#libs/db';
+import { decodeKeyCursor, encodeKeyCursor, isoDay, type Page } from './paging.js';
+
+export interface MandateSummary {
+  id: string;
+  acronym: string | null;
+  names: Record<string, string>;
+  aliases: string[];
+  type: string;
+  agendaItem: string | null;
+  status: 'active' | 'expired' | 'terminated';
+  establishedOn: string | null;
+  establishedBy: string | null;
+  expiresOn: string | null;
+  daysLeft: number | null;
+  terminatedOn: string | null;
+  lastDecision: { symbol: string; adoptedOn: string } | null;
+}
+
+export interface MandateDetail extends MandateView {
+  daysLeft: number | null;
+  asOf: string;
+  knownAt: string | null;
+  streamId: string;
+}
+
+export interface UpcomingItem {
+  mandate: { id: string; acronym: string | null; names: Record<string, string>; type: string; agendaItem: string | null };
+  expiresOn: string;
+  daysLeft: number;
+  lastDecision: { symbol: string; adoptedOn: string } | null;
+}
+
+const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Reads of mandates: lists and "upcoming" from the projection, one mandate folded from its stream. */
+export class MandateQueries {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: EventStore,
+  ) {}
+
+  /** The mandate as of a date (and as known at an instant), folded from its stream; null if unknown. */
+  async get(id: string, opts: { asOf: string; knownAt?: string }): Promise<MandateDetail | null> {
+    const streamId = streamIds.mandate(id);
+    const { events, version } = await this.store.readStream(streamId);
+    if (version === 0) return null;
+    const state = foldMandate(id, events);
+    const view = mandateView(state, { asOf: opts.asOf, knownAt: opts.knownAt });
+    return {
+      ...view,
+      daysLeft: view.expiresOn ? daysLeft(view.expiresOn, opts.asOf) : null,
+      asOf: opts.asOf,
+      knownAt: opts.knownAt ?? null,
+      streamId,
+    };
+  }
+
+  async list(opts: {
+    asOf: string;
+    status?: 'active' | 'expired' | 'terminated';
+    type?: string;
+    agendaItem?: string;
+    q?: string;
+    limit: number;
+    cursor?: string | null;
+  }): Promise<Page<MandateSummary>> {
+    const after = decodeKeyCursor(opts.cursor, 1);
+    const asOf = new Date(`${opts.asOf}T00:00:00Z`);
+    const where: Record<string, unknown>[] = [];
+    if (after) where.push({ id: { gt: after[0] } });
+    if (opts.type) where.push({ type: opts.type });
+    if (opts.agendaItem) where.push({ agendaItem: opts.agendaItem });
+    if (opts.q) where.push({ searchText: { contains: opts.q.trim().toLowerCase() } });
+    if (opts.status === 'terminated') where.push({ terminatedOn: { lt: asOf } });
+    if (opts.status === 'expired') where.push({ expiresOn: { lt: asOf } }, { terminatedOn: null });
+    if (opts.status === 'active') where.push({ OR: [{ expiresOn: null }, { expiresOn: { gte: asOf } }] });
+    const rows = await this.prisma.mandate.findMany({
+      where: { AND: where },
+      orderBy: { id: 'asc' },
+      take: opts.limit + 1,
+    });
+    const more = rows.length > opts.limit;
+    const page = rows.slice(0, opts.limit).map((m) => {
+      const expiresOn = isoDay(m.expiresOn);
+      const terminatedOn = isoDay(m.terminatedOn);
+      const status: MandateSummary['status'] =
+        terminatedOn && terminatedOn < opts.asOf ? 'terminated' : expiresOn && expiresOn < opts.asOf ? 'expired' : 'active';
+      return {
+        id: m.id,
+        acronym: m.acronym,
+        names: m.names as Record<string, string>,
+        aliases: m.aliases,
+        type: m.type,
+        agendaItem: m.agendaItem,
+        status,
+        establishedOn: isoDay(m.establishedOn),
+        establishedBy: m.establishedBy,
+        expiresOn,
+        daysLeft: expiresOn ? daysLeft(expiresOn, opts.asOf) : null,
+        terminatedOn,
+        lastDecision: (m.lastDecision as MandateSummary['lastDecision']) ?? null,
+      };
+    });
+    return { items: page, next: more ? encodeKeyCursor([page[page.length - 1].id]) : null };
+  }
+
+  /**
+   * Mandates in force on `asOf` whose expiry (given the decisions adopted by then) falls
+   * within `within` days, soonest first.
+   */
+  async upcoming(opts: { asOf: string; within: number; type?: string; agendaItem?: string }): Promise<Page<UpcomingItem>> {
+    const until = addDays(opts.asOf, opts.within);
+    const rows = await this.prisma.$queryRawUnsafe<
+      {
+        id: string;
+        acronym: string | null;
+        names: Record<string, string>;
+        type: string;
+        agenda_item: string | null;
+        expires_on: string;
+        decision: string | null;
+        effective_on: string;
+      }[]
+    >(
+      `SELECT m.id, m.acronym, m.names, m.type, m.agenda_item, l.expires_on::text AS expires_on, l.decision, l.effective_on::text AS effective_on
+       FROM mandates m
+       CROSS JOIN LATERAL (
+         SELECT t.expires_on, t.decision, t.effective_on FROM mandate_timeline t
+         WHERE t.mandate_id = m.id AND t.effective_on <= $1::date AND t.expires_on IS NOT NULL
+         ORDER BY t.effective_on DESC, t.seq DESC LIMIT 1
+       ) l
+       WHERE l.expires_on >= $1::date AND l.expires_on <= $2::date
+         AND ($3::text IS NULL OR m.type = $3::text) AND ($4::text IS NULL OR m.agenda_item = $4::text)
+       ORDER BY l.expires_on, m.id`,
+      opts.asOf,
+      until,
+      opts.type ?? null,
+      opts.agendaItem ?? null,
+    );
+    return {
+      items: rows.map((r) => ({
+        mandate: { id: r.id, acronym: r.acronym, names: r.names, type: r.type, agendaItem: r.agenda_item },
+        expiresOn: r.expires_on,
+        daysLeft: daysLeft(r.expires_on, opts.asOf),
+        lastDecision: r.decision ? { symbol: r.decision, adoptedOn: r.effective_on } : null,
+      })),
+      next: null,
+    };
+  }
+}
+
+export interface MeetingItem {
+  id: string;
+  kind: string;
+  symbol: string | null;
+  record: string | null;
+  recordDate: string | null;
+  date: string;
+  agendaItem: string;
+  format: string;
+  subItem: string | null;
+  documents: string[];
+  rule37: string[];
+  rule39: string[];
+  speakers: string[];
+  outcome: string | null;
+  writtenProcedureRecord: string | null;
+}
+
+export interface DecisionItem {
+  symbol: string;
+  kind: string;
+  adoptedOn: string;
+  vote: { for: number; against: number; abstaining: number } | null;
+  chapterVII: boolean;
+  meeting: string | null;
+  agendaItem: string | null;
+  writtenProcedureRecord: string | null;
+}
+
+export interface DateRangeFilter {
+  agendaItem?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string | null;
+}
+
+const dateRange = (from?: string, to?: string) =>
+  from || to ? { ...(from ? { gte: new Date(`${from}T00:00:00Z`) } : {}), ...(to ? { lte: new Date(`${to}T00:00:00Z`) } : {}) } : undefined;
+
+export class MeetingQueries {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async list(f: DateRangeFilter): Promise<Page<MeetingItem>> {
+    const after = decodeKeyCursor(f.cursor, 2);
+    const rows = await this.prisma.meeting.findMany({
+      where: {
+        AND: [
+          f.agendaItem ? { agendaItem: f.agendaItem } : {},
+          { date: dateRange(f.from, f.to) },
+          after ? { OR: [{ date: { gt: new Date(`${after[0]}T00:00:00Z`) } }, { date: new Date(`${after[0]}T00:00:00Z`), id: { gt: after[1] } }] } : {},
+        ],
+      },
+      orderBy: [{ date: 'asc' }, { id: 'asc' }],
+      take: f.limit + 1,
+    });
+    const items = rows.slice(0, f.limit).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      symbol: m.symbol,
+      record: m.record,
+      recordDate: isoDay(m.recordDate),
+      date: isoDay(m.date) as string,
+      agendaItem: m.agendaItem,
+      format: m.format,
+      subItem: m.subItem,
+      documents: m.documents,
+      rule37: m.rule37,
+      rule39: m.rule39,
+      speakers: m.speakers,
+      outcome: m.outcome,
+      writtenProcedureRecord: m.writtenProcedureRecord,
+    }));
+    const last = items.at(-1);
+    return { items, next: rows.length > f.limit && last ? encodeKeyCursor([last.date, last.id]) : null };
+  }
+}
+
+export class DecisionQueries {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async list(f: DateRangeFilter): Promise<Page<DecisionItem>> {
+    const after = decodeKeyCursor(f.cursor, 2);
+    const rows = await this.prisma.decision.findMany({
+      where: {
+        AND: [
+          f.agendaItem ? { agendaItem: f.agendaItem } : {},
+          { adoptedOn: dateRange(f.from, f.to) },
+          after
+            ? { OR: [{ adoptedOn: { gt: new Date(`${after[0]}T00:00:00Z`) } }, { adoptedOn: new Date(`${after[0]}T00:00:00Z`), symbol: { gt: after[1] } }] }
+            : {},
+        ],
+      },
+      orderBy: [{ adoptedOn: 'asc' }, { symbol: 'asc' }],
+      take: f.limit + 1,
+    });
+    const items = rows.slice(0, f.limit).map((d) => ({
+      symbol: d.symbol,
+      kind: d.kind,
+      adoptedOn: isoDay(d.adoptedOn) as string,
+      vote: (d.vote as DecisionItem['vote']) ?? null,
+      chapterVII: d.chapterVII,
+      meeting: d.meeting,
+      agendaItem: d.agendaItem,
+      writtenProcedureRecord: d.writtenProcedureRecord,
+    }));
+    const last = items.at(-1);
+    return { items, next: rows.length > f.limit && last ? encodeKeyCursor([last.adoptedOn, last.symbol]) : null };
+  }
+}
+
+export interface AgendaItemSummary {
+  id: string;
+  names: Record<string, string>;
+  meetings: number;
+  decisions: number;
+  mandates: number;
+}
+
+export class AgendaItemQueries {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async list(opts: { limit: number; cursor?: string | null }): Promise<Page<AgendaItemSummary>> {
+    const after = decodeKeyCursor(opts.cursor, 1);
+    const rows = await this.prisma.$queryRawUnsafe<AgendaItemSummary[]>(
+      `SELECT a.id, a.names,
+         (SELECT count(*)::int FROM meetings m WHERE m.agenda_item = a.id) AS meetings,
+         (SELECT count(*)::int FROM decisions d WHERE d.agenda_item = a.id) AS decisions,
+         (SELECT count(*)::int FROM mandates x WHERE x.agenda_item = a.id) AS mandates
+       FROM agenda_items a WHERE ($1::text IS NULL OR a.id > $1::text) ORDER BY a.id LIMIT $2`,
+      after?.[0] ?? null,
+      opts.limit + 1,
+    );
+    const items = rows.slice(0, opts.limit);
+    return { items, next: rows.length > opts.limit ? encodeKeyCursor([items[items.length - 1].id]) : null };
+  }
+}
