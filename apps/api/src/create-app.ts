@@ -34,7 +34,7 @@ export async function createApiApp(runtime: ApiRuntime, options: { consoleDist?:
   app.disable('x-powered-by');
   app.use(requestLogging(runtime.logger));
   app.use(httpMetricsMiddleware(runtime.metrics));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ https: runtime.config.publicUrl.startsWith('https:') }));
   app.use(requireJsonBodies());
   app.use(jsonBodies());
   app.use(expressErrorHandler(runtime.logger));

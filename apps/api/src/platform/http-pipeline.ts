@@ -32,6 +32,7 @@ export function requestLogging(logger: Logger) {
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'info'),
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     serializers: {
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
@@ -43,15 +44,18 @@ export function requestLogging(logger: Logger) {
   });
 }
 
-export function securityHeaders() {
+export function securityHeaders(opts: { https: boolean }) {
   return helmet({
     contentSecurityPolicy: {
       directives: {
         // Swagger UI (served at /api/docs) loads its own scripts and inline styles from this origin.
         'script-src': ["'self'"],
         'img-src': ["'self'", 'data:', 'https:'],
+        // Over plain http (local runs) this would send the console's asset requests to https.
+        'upgrade-insecure-requests': opts.https ? [] : null,
       },
     },
+    strictTransportSecurity: opts.https,
   });
 }
 
