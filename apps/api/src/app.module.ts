@@ -1,7 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { BUSINESS_CLOCK, CONFIG, LOGGER, MetricsService, PG_POOL, REDIS } from '#libs/platform';
+import { BUSINESS_CLOCK, CONFIG, EVENT_STORE, LOGGER, MetricsService, PG_POOL, PRISMA, PROJECTIONS, REDIS } from '#libs/platform';
 import { AuthModule } from './auth/auth.module.js';
 import { ClockModule } from './clock/clock.module.js';
+import { EventsModule } from './events/events.module.js';
+import { FactsModule } from './facts/facts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -19,6 +21,9 @@ export class RuntimeModule {
       { provide: BUSINESS_CLOCK, useValue: rt.clock },
       { provide: LOGGER, useValue: rt.logger },
       { provide: MetricsService, useValue: rt.metrics },
+      { provide: PRISMA, useValue: rt.prisma },
+      { provide: EVENT_STORE, useValue: rt.store },
+      { provide: PROJECTIONS, useValue: rt.projections },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }
@@ -29,7 +34,7 @@ export class AppModule {
   static forRoot(rt: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, HealthModule, MetricsModule],
+      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, HealthModule, MetricsModule],
     };
   }
 }

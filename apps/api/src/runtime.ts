@@ -3,8 +3,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { BusinessClock } from '#libs/clock';
 import type { AppConfig } from '#libs/config';
-import { createPool } from '#libs/db';
+import { createPool, createPrisma, type PrismaClient } from '#libs/db';
+import { upcast } from '#libs/domain';
+import { EventStore } from '#libs/event-store';
 import { createLogger, MetricsService } from '#libs/platform';
+import { allProjectors, ProjectionRunner } from '#libs/projections';
+
+/** The channel the event store NOTIFYs after appends; the worker's projection runner LISTENs on it. */
+export const EVENTS_CHANNEL = 'mw_events';
 
 /** The shared resources of an API process; created before Nest so that entry points and tests own their lifecycle. */
 export interface ApiRuntime {
@@ -14,6 +20,13 @@ export interface ApiRuntime {
   clock: BusinessClock;
   logger: Logger;
   metrics: MetricsService;
+  prisma: PrismaClient;
+  store: EventStore;
+  /**
+   * Not started in the API (the worker keeps projections current); writes call `waitFor`,
+   * which projects up to the write itself when no worker has yet (read your writes).
+   */
+  projections: ProjectionRunner;
 }
 
 export function createRedis(url: string, name: string): Redis {
@@ -38,7 +51,13 @@ export async function createRuntime(config: AppConfig, logger: Logger = createLo
       startAnchor: config.clockStartAnchor,
       onError: (err) => logger.warn({ err: { message: err.message } }, 'business clock: listener problem (will reconnect)'),
     });
-    return { config: config as ApiRuntime['config'], pool, redis, clock, logger, metrics: new MetricsService() };
+    const metrics = new MetricsService();
+    const prisma = createPrisma(pool);
+    const store = new EventStore(pool, { upcast, notifyChannel: EVENTS_CHANNEL });
+    store.onAppended(({ count }) => metrics.eventsAppended.inc(count));
+    const projections = new ProjectionRunner(pool, store, allProjectors(store), { channel: EVENTS_CHANNEL });
+    metrics.addCollector(async () => metrics.projectionLag.set({ projection: 'slowest' }, await projections.lag()));
+    return { config: config as ApiRuntime['config'], pool, redis, clock, logger, metrics, prisma, store, projections };
   } catch (err) {
     await pool.end().catch(() => undefined);
     redis.disconnect();
@@ -48,6 +67,7 @@ export async function createRuntime(config: AppConfig, logger: Logger = createLo
 
 export async function closeRuntime(rt: ApiRuntime): Promise<void> {
   await rt.clock.close();
+  await rt.prisma.$disconnect().catch(() => undefined);
   await rt.pool.end().catch(() => undefined);
   rt.redis.disconnect();
 }

@@ -13,8 +13,8 @@ function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
  */
 export class MetricsService {
   readonly httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
-  /** Incremented by the event store for every event it commits. */
-  readonly eventsAppended: Counter<'type'>;
+  /** Incremented for every event the process's event store commits. */
+  readonly eventsAppended: Counter;
   /** Events in the global log that a projection has not applied yet (set by the projection runner). */
   readonly projectionLag: Gauge<'projection'>;
 
@@ -38,7 +38,7 @@ export class MetricsService {
     this.eventsAppended = getOrCreate(
       registry,
       'mw_events_appended_total',
-      () => new Counter({ name: 'mw_events_appended_total', help: 'Events appended to the event store', labelNames: ['type'] as const, registers: [registry] }),
+      () => new Counter({ name: 'mw_events_appended_total', help: 'Events appended to the event store by this process', registers: [registry] }),
     );
     this.projectionLag = getOrCreate(
       registry,
@@ -48,11 +48,19 @@ export class MetricsService {
     );
   }
 
+  private readonly collectors: (() => Promise<void>)[] = [];
+
+  /** Runs before each scrape (e.g. to read the projection lag from the database). A failing collector skips its metric, not the scrape. */
+  addCollector(collect: () => Promise<void>): void {
+    this.collectors.push(collect);
+  }
+
   get contentType(): string {
     return this.registry.contentType;
   }
 
-  render(): Promise<string> {
+  async render(): Promise<string> {
+    await Promise.all(this.collectors.map((c) => c().catch(() => undefined)));
     return this.registry.metrics();
   }
 }

@@ -45,7 +45,8 @@ const isHttpMappable = (err: unknown): err is Error & HttpMappable =>
 const DOMAIN_ERRORS_BY_NAME: Record<string, { status: number; code: string }> = {
   WrongExpectedVersionError: { status: 409, code: 'WRONG_EXPECTED_VERSION' },
   EventIdConflictError: { status: 409, code: 'EVENT_ID_CONFLICT' },
-  StreamExistsError: { status: 409, code: 'ALREADY_EXISTS' },
+  InvalidAppendError: { status: 400, code: 'INVALID_APPEND' },
+  InvalidListCursorError: { status: 400, code: 'INVALID_CURSOR' },
 };
 
 const STATUS_CODES: Record<number, string> = {
