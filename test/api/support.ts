@@ -31,8 +31,14 @@ export interface TestResponse {
  * A real API on a database of its own (cloned from the migrated template), the shared Redis
  * with a key prefix of its own, and a real HTTP port. No mocks.
  */
-export async function startTestApi(label: string, env: Record<string, string> = {}, options: { consoleDist?: string } = {}): Promise<TestApi> {
+export async function startTestApi(
+  label: string,
+  env: Record<string, string> = {},
+  options: { consoleDist?: string; /** Reach the test database through this port (a TcpProxy). */ viaDatabasePort?: number } = {},
+): Promise<TestApi> {
   const db = await createTestDatabase(label);
+  const databaseUrl = new URL(db.url);
+  if (options.viaDatabasePort) databaseUrl.port = String(options.viaDatabasePort);
   const dataDir = await mkdtemp(path.join(tmpdir(), `mw-${label}-`));
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
@@ -43,7 +49,7 @@ export async function startTestApi(label: string, env: Record<string, string> = 
   });
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: db.url,
+    DATABASE_URL: databaseUrl.toString(),
     PORT: '0',
     DATA_DIR: dataDir,
     REDIS_PREFIX: `mwtest-${label}-${process.pid}`,
