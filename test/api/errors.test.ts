@@ -89,3 +89,28 @@ describe('errors', () => {
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
   });
 });
+
+describe('unexpected failures', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi('internal');
+  });
+  afterAll(async () => t?.close());
+
+  it('answer 500 INTERNAL without internals, and log the error with the request id', async () => {
+    // A real fault that is not bad input and not an outage: a table the code relies on is gone.
+    await t.api.runtime.pool.query('ALTER TABLE api_keys RENAME TO api_keys_gone');
+    try {
+      const r = await t.request('GET', '/api/me', { headers: { 'x-request-id': 'fault-1' } });
+      expect(r.status).toBe(500);
+      expect(r.json).toEqual({ error: { code: 'INTERNAL', message: 'An unexpected error occurred; it has been logged' } });
+      expect(r.text).not.toContain('api_keys');
+      const logged = t.logs.find((l) => l.msg === 'unhandled error');
+      expect(logged).toMatchObject({ level: 50, req: { id: 'fault-1' } });
+      expect(JSON.stringify(logged)).toContain('api_keys');
+    } finally {
+      await t.api.runtime.pool.query('ALTER TABLE api_keys_gone RENAME TO api_keys');
+    }
+    expect((await t.request('GET', '/api/me')).status).toBe(200);
+  });
+});

@@ -84,6 +84,10 @@ describe('operations: health, metrics, OpenAPI, console files', () => {
     for (const type of ['MeetingHeld', 'DecisionAdopted', 'MandateEstablished', 'MandateExtended', 'MandateTerminated', 'ReportRequested', 'FactCorrected']) {
       expect(doc.components.schemas[`${type}Data`]?.type, type).toBe('object');
     }
+    const appendItems = doc.paths['/api/streams/{streamId}/events'].post.requestBody.content['application/json'].schema.properties.events.items;
+    expect(appendItems.oneOf.map((o: { properties: { data: { $ref: string } } }) => o.properties.data.$ref)).toContain('#/components/schemas/MandateExtendedData');
+    expect(doc.paths['/api/mandates'].post.responses.default.content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    expect(doc.paths['/api/mandates'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['id', 'names', 'type']));
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const ui = await t.request('GET', '/api/docs', { key: null });
     expect(ui.status).toBe(200);

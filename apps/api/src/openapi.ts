@@ -36,6 +36,16 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   schemas.Error = errorSchema as never;
   for (const [type, schema] of Object.entries(EVENT_SCHEMAS)) schemas[`${type}Data`] = jsonSchemaOf(schema) as never;
   document.components.schemas = schemas;
+  // Every operation can fail in the one error format (400/401/403/404/409/413/415/422/503…).
+  for (const operations of Object.values(document.paths)) {
+    for (const op of Object.values(operations) as { responses?: Record<string, unknown> }[]) {
+      if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      op.responses = {
+        ...op.responses,
+        default: { description: 'An error: `{ error: { code, message, details? } }`', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      };
+    }
+  }
   return document;
 }
 

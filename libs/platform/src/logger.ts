@@ -33,11 +33,15 @@ export function createLogger(options: { level?: string; name?: string; destinati
   );
 }
 
+/** Nest's start-up chatter (one line per module and route): debug, not info. */
+const CHATTY_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
 /** Nest's own messages (module init, shutdown) as structured pino lines. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && CHATTY_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, stackOrContext?: string, context?: string) {
     this.logger.error({ context: context ?? stackOrContext, stack: context ? stackOrContext : undefined }, String(message));

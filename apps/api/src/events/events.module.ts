@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Module, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { PG_POOL } from '#libs/platform';
 import { Actor, Roles } from '../auth/decorators.js';
 import { ApiError, notFound, unprocessable, validationFailed } from '../platform/errors.js';
 import { cursorParam, limitParam } from '../platform/pagination.js';
-import { ApiZodBody, ApiZodQuery, ApiZodResponse, ZodBody, ZodQuery } from '../platform/zod.js';
+import { ApiZodQuery, ApiZodResponse, jsonSchemaOf, ZodBody, ZodQuery } from '../platform/zod.js';
 import { EventWriter, type ValidEvent } from './event-writer.service.js';
 
 const envelope = z.object({
@@ -56,6 +56,24 @@ const appendBody = z.object({
     .min(1)
     .max(1000),
 });
+/** The append body for the OpenAPI document: each event's `data` tied to its type's schema. */
+const appendBodyDocumented = (() => {
+  const json = jsonSchemaOf(appendBody) as { properties: { events: { items: Record<string, unknown> } } };
+  json.properties.events.items = {
+    oneOf: EVENT_TYPES.map((type) => ({
+      type: 'object',
+      required: ['type', 'data'],
+      properties: {
+        id: { type: 'string', format: 'uuid', description: 'Optional; re-sending the same ids appends nothing' },
+        type: { const: type },
+        data: { $ref: `#/components/schemas/${type}Data` },
+        metadata: { type: 'object', additionalProperties: {} },
+      },
+    })),
+  };
+  return json;
+})();
+
 const appendResult = z.object({ streamId: z.string(), version: z.number().int(), positions: z.array(z.number().int()) });
 
 const streamIdParam = (streamId: string) => {
@@ -115,7 +133,7 @@ export class EventsController {
     description: `Event types: ${EVENT_TYPES.join(', ')}; their data schemas are components/schemas/<Type>Data.`,
   })
   @ApiParam({ name: 'streamId', example: 'mandate-minusma' })
-  @ApiZodBody(appendBody)
+  @ApiBody({ schema: appendBodyDocumented as never })
   @ApiZodResponse(201, appendResult, 'Appended')
   async append(
     @Param('streamId') streamId: string,
