@@ -92,6 +92,12 @@ describe('operations: health, metrics, OpenAPI, console files', () => {
     const ui = await t.request('GET', '/api/docs', { key: null });
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger-ui');
+    const scripts = [...ui.text.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThanOrEqual(3);
+    for (const src of scripts) {
+      const asset = await t.request('GET', new URL(src, `${t.base}/api/docs/`).pathname, { key: null });
+      expect(asset.status, src).toBe(200);
+    }
   });
 
   it('serves the console with a single-page fallback, but never over server paths', async () => {
