@@ -1,10 +1,12 @@
 import { Link } from 'react-router';
 import type { EventEnvelope } from '../api';
+import { useCan } from '../auth';
 import { formatDate, formatInstant, mandateIdFromStream } from '../format';
 import { JsonView } from './JsonView';
 
 /** One event envelope: type, stream, data, and where it came from (import provenance). */
 export function EventItem({ event }: { event: EventEnvelope }) {
+  const canSeeImports = useCan('editor');
   const source = event.metadata?.source;
   const mandateId = mandateIdFromStream(event.streamId);
   return (
@@ -46,7 +48,7 @@ export function EventItem({ event }: { event: EventEnvelope }) {
         <div className="provenance" data-testid="event-provenance">
           <div>
             Source: import{' '}
-            <Link to={`/imports/${encodeURIComponent(source.importId)}`}>{source.importId}</Link>, document{' '}
+            {canSeeImports ? <Link to={`/imports/${encodeURIComponent(source.importId)}`}>{source.importId}</Link> : <code>{source.importId}</code>}, document{' '}
             <code title={source.documentSha256}>{source.documentSha256?.slice(0, 12)}…</code>, characters {source.start}–{source.end}
           </div>
           <blockquote data-testid="event-quote">{source.quote}</blockquote>

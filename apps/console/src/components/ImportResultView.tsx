@@ -11,7 +11,8 @@ function factFields(fact: ImportFact): [string, string][] {
 }
 
 /** Dry-run or committed import: the source text beside the facts, events and warnings. */
-export function ImportResultView({ result }: { result: ImportResult }) {
+export function ImportResultView({ result: raw }: { result: ImportResult }) {
+  const result = useMemo(() => ({ ...raw, text: raw.text ?? '', facts: raw.facts ?? [], events: raw.events ?? [], warnings: raw.warnings ?? [] }), [raw]);
   const [active, setActive] = useState<string | null>(null);
   const spans = useMemo<LabelledSpan[]>(
     () => [
@@ -36,7 +37,7 @@ export function ImportResultView({ result }: { result: ImportResult }) {
       <div className="import-split">
         <section aria-labelledby="doc-h" className="import-doc">
           <h2 id="doc-h">Source text</h2>
-          <SourceText text={result.text ?? ''} spans={spans} active={active} />
+          <SourceText text={result.text} spans={spans} active={active} />
         </section>
         <div className="import-side">
           <section aria-labelledby="facts-h">

@@ -108,6 +108,7 @@ export function Timeline({
                 navigate(href);
               }}
             >
+              <title>{`${label}${item.mandate.names.en && item.mandate.names.en !== label ? ` (${item.mandate.names.en})` : ''}: expires ${formatDate(item.expiresOn)}`}</title>
               <rect x={0} y={y} width={WIDTH} height={ROW_H} className="row-bg" />
               <text x={8} y={y + ROW_H / 2 + 5} className="row-label">
                 {label.length > 18 ? `${label.slice(0, 17)}…` : label}

@@ -39,7 +39,7 @@ export function Deadlines() {
       <h1>Deadlines</h1>
       <p className="lead">Mandates in force that expire within the selected window, soonest first.</p>
       <form className="filters" role="search" aria-label="Filter deadlines" onSubmit={(e) => e.preventDefault()}>
-        <TextField label="As of" name="asOf" type="date" value={asOf} onChange={(v) => setParam('asOf', v)} hint={asOfParam ? undefined : "Business clock's today"} />
+        <TextField label="As of" name="asOf" type="date" value={asOf} onChange={(v) => setParam('asOf', v)} />
         <SelectField
           label="Window"
           name="within"

@@ -168,7 +168,7 @@ export function ImportDetail() {
       </p>
       <h1>Import {id}</h1>
       <QueryView query={imp} label="Loading import…">
-        {(result) => <ImportResultView result={{ ...result, facts: result.facts ?? [], events: result.events ?? [], warnings: result.warnings ?? [] }} />}
+        {(result) => <ImportResultView result={result} />}
       </QueryView>
     </section>
   );
