@@ -101,3 +101,15 @@ export function splitList(value: string): string[] {
 export function mandateIdFromStream(streamId: string): string | null {
   return streamId.startsWith('mandate-') ? streamId.slice('mandate-'.length) : null;
 }
+
+/** A `datetime-local` value read as UTC (`2021-06-01T09:00`) → ISO instant, or '' when incomplete. */
+export function utcInputToIso(value: string): string {
+  const d = new Date(`${value}${value.length === 16 ? ':00' : ''}Z`);
+  return value && !Number.isNaN(d.getTime()) ? d.toISOString() : '';
+}
+
+/** ISO instant → `datetime-local` value in UTC (`2021-06-01T09:00`), or '' when invalid. */
+export function isoToUtcInput(instant: string): string {
+  const d = new Date(instant);
+  return instant && !Number.isNaN(d.getTime()) ? d.toISOString().slice(0, 16) : '';
+}

@@ -4,7 +4,7 @@ import { api, ApiError } from '../api';
 import { useCan } from '../auth';
 import { TextField } from '../components/Field';
 import { ErrorMessage, QueryView, Success } from '../components/Status';
-import { formatInstant } from '../format';
+import { formatInstant, isoToUtcInput, utcInputToIso } from '../format';
 import { useClock } from '../queries';
 
 export function ClockPage() {
@@ -33,23 +33,19 @@ export function ClockPage() {
   );
 }
 
-/** `2021-06-01T09:00:00.000Z` ↔ the `datetime-local` value `2021-06-01T09:00` (read as UTC). */
-function toLocalInput(iso: string) {
-  return new Date(iso).toISOString().slice(0, 16);
-}
-
 function MoveClock({ now }: { now: string }) {
   const queryClient = useQueryClient();
-  const [value, setValue] = useState(() => toLocalInput(now));
+  const [value, setValue] = useState(() => isoToUtcInput(now));
   const move = useMutation({
-    mutationFn: (v: string) => api.setClock(new Date(`${v}:00Z`).toISOString()),
+    mutationFn: (iso: string) => api.setClock(iso),
     onSuccess: () => void queryClient.invalidateQueries(),
   });
   const err = move.error instanceof ApiError ? move.error.details.filter((d) => d.path === 'now').map((d) => d.message).join(' ') || undefined : undefined;
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    if (value) move.mutate(value);
+    const iso = utcInputToIso(value);
+    if (iso) move.mutate(iso);
   }
 
   return (
@@ -58,7 +54,7 @@ function MoveClock({ now }: { now: string }) {
       <button type="submit" disabled={move.isPending || !value} data-testid="move-clock">
         {move.isPending ? 'Moving…' : 'Move clock'}
       </button>
-      {move.isSuccess && <Success>Clock moved to {formatInstant(move.data?.now ?? `${value}:00Z`)}. Alerts now due go out within seconds.</Success>}
+      {move.isSuccess && <Success>Clock moved to {formatInstant(move.data?.now ?? move.variables)}. Alerts now due go out within seconds.</Success>}
       {move.isError && <ErrorMessage error={move.error} title="Clock not moved" />}
     </form>
   );

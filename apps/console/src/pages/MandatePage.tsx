@@ -9,7 +9,7 @@ import { EventItem } from '../components/EventItem';
 import { TextField } from '../components/Field';
 import { NamesList } from '../components/Names';
 import { Empty, QueryView } from '../components/Status';
-import { formatDate, humanize, mandateLabel } from '../format';
+import { formatDate, humanize, isoToUtcInput, mandateLabel, utcInputToIso } from '../format';
 import { agendaItemName, useAgendaItems } from '../queries';
 
 export function MandatePage() {
@@ -27,10 +27,13 @@ export function MandatePage() {
         <MandateView
           m={m}
           asOf={asOf}
-          onAsOf={(v) => {
+          knownAt={knownAt}
+          onParams={(updates) => {
             const next = new URLSearchParams(params);
-            if (v) next.set('asOf', v);
-            else next.delete('asOf');
+            for (const [name, v] of Object.entries(updates)) {
+              if (v) next.set(name, v);
+              else next.delete(name);
+            }
             setParams(next, { replace: true });
           }}
         />
@@ -39,7 +42,9 @@ export function MandatePage() {
   );
 }
 
-function MandateView({ m, asOf, onAsOf }: { m: MandateDetail; asOf: string; onAsOf: (v: string) => void }) {
+type TimeParams = Partial<Record<'asOf' | 'knownAt', string>>;
+
+function MandateView({ m, asOf, knownAt, onParams }: { m: MandateDetail; asOf: string; knownAt: string; onParams: (updates: TimeParams) => void }) {
   const agenda = useAgendaItems();
   const canEdit = useCan('editor');
   const label = mandateLabel(m);
@@ -100,10 +105,22 @@ function MandateView({ m, asOf, onAsOf }: { m: MandateDetail; asOf: string; onAs
             <dd data-testid="mandate-as-of">{formatDate(m.asOf)}</dd>
           </dl>
           <div className="inline-form">
-            <TextField label="Show the state as of" name="asOf" type="date" value={asOf} onChange={onAsOf} hint="Only decisions adopted on or before this date count." />
-            {asOf && (
-              <button type="button" className="secondary small" onClick={() => onAsOf('')}>
-                Back to today
+            <TextField label="Show the state as of" name="asOf" type="date" value={asOf} onChange={(v) => onParams({ asOf: v })} hint="Only decisions adopted on or before this date count." />
+            <TextField
+              label="As recorded by (UTC)"
+              name="knownAt"
+              type="datetime-local"
+              value={isoToUtcInput(knownAt)}
+              onChange={(v) => onParams({ knownAt: utcInputToIso(v) })}
+              hint="Only facts recorded by then count."
+            />
+            {(asOf || knownAt) && (
+              <button
+                type="button"
+                className="secondary small"
+                onClick={() => onParams({ asOf: '', knownAt: '' })}
+              >
+                Back to the current state
               </button>
             )}
           </div>
