@@ -54,13 +54,36 @@ export function EventItem({ event }: { event: EventEnvelope }) {
           <blockquote data-testid="event-quote">{source.quote}</blockquote>
         </div>
       )}
+      <DataSummary data={event.data} />
       <details>
-        <summary>Data</summary>
+        <summary>Full data (JSON)</summary>
         <JsonView value={event.data} testId="event-data" />
         <div className="sub">
           Event id <code>{event.id}</code>, schema v{event.schemaVersion}
         </div>
       </details>
     </article>
+  );
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** The top-level fields of an event's data, always visible. */
+function DataSummary({ data }: { data: unknown }) {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+  const entries = Object.entries(data as Record<string, unknown>);
+  if (entries.length === 0) return null;
+  return (
+    <dl className="kv event-data-summary" data-testid="event-data-summary">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{show(v)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

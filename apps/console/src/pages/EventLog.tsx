@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, EVENT_TYPES, type EventEnvelope } from '../api';
 import { EventItem } from '../components/EventItem';
@@ -20,6 +20,7 @@ export function EventLog() {
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
   const [streamInput, setStreamInput] = useState(streamId);
+  useEffect(() => setStreamInput(streamId), [streamId]);
 
   const feed = useInfiniteQuery({
     queryKey: ['events', { type, streamId, from, to }],

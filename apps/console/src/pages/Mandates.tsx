@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, MANDATE_TYPES } from '../api';
 import { CountdownBadge, StatusBadge } from '../components/Badges';
@@ -20,6 +20,7 @@ export function Mandates() {
     agendaItem: params.get('agendaItem') ?? '',
   };
   const [search, setSearch] = useState(filters.q);
+  useEffect(() => setSearch(filters.q), [filters.q]);
   const list = useQuery({
     queryKey: ['mandates', 'search', filters],
     queryFn: () =>
