@@ -5,10 +5,14 @@ type Common = { label: string; name: string; error?: string; hint?: ReactNode; r
 function FieldShell({ label, error, hint, id, required, children }: Common & { id: string; children: ReactNode }) {
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {required && <span aria-hidden="true"> *</span>}
-      </label>
+      <div className="label-row">
+        <label htmlFor={id}>{label}</label>
+        {required && (
+          <span className="required-mark" aria-hidden="true">
+            *
+          </span>
+        )}
+      </div>
       {children}
       {hint && (
         <div className="hint" id={`${id}-hint`}>

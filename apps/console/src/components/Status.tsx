@@ -51,13 +51,18 @@ export function Empty({ children }: { children: ReactNode }) {
   );
 }
 
-type QueryLike<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown };
+type QueryLike<T> = { isPending: boolean; isError: boolean; error: unknown; data: T | undefined; refetch: () => unknown; isPlaceholderData?: boolean };
 
 /** Renders loading / error states of a query, or `children(data)`. */
 export function QueryView<T>({ query, children, label }: { query: QueryLike<T>; children: (data: T) => ReactNode; label?: string }) {
   if (query.isPending) return <Loading label={label} />;
   if (query.isError) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
-  return <>{children(query.data as T)}</>;
+  return (
+    <>
+      {query.isPlaceholderData && <Loading label="Updating…" />}
+      {children(query.data as T)}
+    </>
+  );
 }
 
 export function Success({ children }: { children: ReactNode }) {

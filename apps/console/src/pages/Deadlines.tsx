@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { api, MANDATE_TYPES, type UpcomingItem } from '../api';
 import { CountdownBadge } from '../components/Badges';
@@ -25,6 +25,7 @@ export function Deadlines() {
   const upcoming = useQuery({
     queryKey: ['upcoming', { asOf: asOfParam, within, type, agendaItem }],
     queryFn: () => api.upcoming({ asOf: asOfParam || undefined, within, type: type || undefined, agendaItem: agendaItem || undefined, limit: 500 }),
+    placeholderData: keepPreviousData,
   });
 
   function setParam(name: string, value: string) {

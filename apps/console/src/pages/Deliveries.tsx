@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { api, DELIVERY_STATUSES, type Delivery, type Subscription } from '../api';
 import { StatusBadge } from '../components/Badges';
@@ -20,6 +20,7 @@ export function Deliveries() {
     queryFn: ({ pageParam }) => api.deliveries({ subscription: subscription || undefined, status: status || undefined, cursor: pageParam, limit: 50 }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
+    placeholderData: keepPreviousData,
   });
   const byId = new Map((subs.data?.items ?? []).map((s) => [s.id, s]));
 
@@ -46,6 +47,7 @@ export function Deliveries() {
         />
         <SelectField label="Status" name="status" value={status} onChange={(v) => setParam('status', v)} emptyLabel="Any status" options={DELIVERY_STATUSES.map((s) => ({ value: s, label: humanize(s) }))} />
       </form>
+      {feed.isPlaceholderData && <Loading label="Updating…" />}
       {feed.isPending ? (
         <Loading label="Loading deliveries…" />
       ) : feed.isError && items.length === 0 ? (

@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, EVENT_TYPES, type EventEnvelope } from '../api';
@@ -28,6 +28,7 @@ export function EventLog() {
       api.events({ cursor: pageParam, limit: PAGE, type: type || undefined, streamId: streamId || undefined, from: from || undefined, to: to || undefined }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
+    placeholderData: keepPreviousData,
   });
 
   function setParam(name: string, value: string) {
@@ -73,6 +74,7 @@ export function EventLog() {
           </button>
         )}
       </form>
+      {feed.isPlaceholderData && <Loading label="Updating…" />}
       {feed.isPending ? (
         <Loading label="Loading events…" />
       ) : feed.isError && events.length === 0 ? (

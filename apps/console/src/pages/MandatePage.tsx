@@ -20,6 +20,8 @@ export function MandatePage() {
   const mandate = useQuery({
     queryKey: ['mandate', id, { asOf, knownAt }],
     queryFn: () => api.mandate(id, { asOf: asOf || undefined, knownAt: knownAt || undefined }),
+    // Keep showing this mandate while another date loads (not another mandate's data).
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === id ? previous : undefined),
   });
   return (
     <QueryView query={mandate} label="Loading mandate…">

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, MANDATE_TYPES } from '../api';
@@ -31,6 +31,7 @@ export function Mandates() {
         agendaItem: filters.agendaItem || undefined,
         limit: 500,
       }),
+    placeholderData: keepPreviousData,
   });
 
   function setParam(name: string, value: string) {

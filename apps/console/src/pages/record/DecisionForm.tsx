@@ -26,7 +26,7 @@ export function DecisionForm() {
   const { values: v, set, fieldError: err } = f;
   const voteError = f.unmatched(['vote.for', 'vote.against', 'vote.abstaining']).filter((d) => d.path === 'vote');
   return (
-    <form onSubmit={f.onSubmit()} className="card fact-form" aria-labelledby="decision-h" data-testid="decision-form" noValidate>
+    <form onSubmit={f.onSubmit()} className="card fact-form" data-testid="decision-form" noValidate>
       <h2 id="decision-h">Decision</h2>
       <TextField label="Symbol" name="symbol" value={v.symbol} onChange={(x) => set('symbol', x)} error={err('symbol')} placeholder="S/RES/2531 (2020)" required />
       <SelectField label="Kind" name="kind" value={v.kind} onChange={(x) => set('kind', x)} error={err('kind')} options={DECISION_KINDS.map((k) => ({ value: k, label: humanize(k) }))} />

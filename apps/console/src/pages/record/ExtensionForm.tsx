@@ -22,7 +22,7 @@ export function ExtensionForm({ mandate }: { mandate: string }) {
     <form
       onSubmit={f.onSubmit((x) => (x.mandate ? [] : [{ path: 'mandate', message: 'Choose a mandate.' }]))}
       className="card fact-form"
-      aria-labelledby="extension-h"
+     
       data-testid="extension-form"
       noValidate
     >

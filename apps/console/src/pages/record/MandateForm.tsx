@@ -25,7 +25,7 @@ export function MandateForm() {
   const { values: v, set, fieldError: err } = f;
   const namesError = f.unmatched(['names.en', 'names.zh', 'names.fr']).filter((d) => d.path === 'names');
   return (
-    <form onSubmit={f.onSubmit()} className="card fact-form" aria-labelledby="mandate-h" data-testid="mandate-form" noValidate>
+    <form onSubmit={f.onSubmit()} className="card fact-form" data-testid="mandate-form" noValidate>
       <h2 id="mandate-h">Mandate established</h2>
       <TextField label="Id" name="id" value={v.id} onChange={(x) => set('id', x)} error={err('id')} placeholder="minusma" hint="Lowercase slug: letters, digits and dashes." required />
       <TextField label="Acronym" name="acronym" value={v.acronym} onChange={(x) => set('acronym', x)} error={err('acronym')} placeholder="MINUSMA" />

@@ -33,7 +33,7 @@ export function MeetingForm() {
   const { values: v, set, fieldError: err } = f;
   const video = v.kind === 'videoconference';
   return (
-    <form onSubmit={f.onSubmit()} className="card fact-form" aria-labelledby="meeting-h" data-testid="meeting-form" noValidate>
+    <form onSubmit={f.onSubmit()} className="card fact-form" data-testid="meeting-form" noValidate>
       <h2 id="meeting-h">Meeting</h2>
       <SelectField label="Kind" name="kind" value={v.kind} onChange={(x) => set('kind', x)} error={err('kind')} options={[{ value: 'meeting', label: 'Formal meeting' }, { value: 'videoconference', label: 'Open videoconference' }]} />
       {video ? (

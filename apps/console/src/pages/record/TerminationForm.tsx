@@ -15,7 +15,7 @@ export function TerminationForm({ mandate }: { mandate: string }) {
     <form
       onSubmit={f.onSubmit((x) => (x.mandate ? [] : [{ path: 'mandate', message: 'Choose a mandate.' }]))}
       className="card fact-form"
-      aria-labelledby="termination-h"
+     
       data-testid="termination-form"
       noValidate
     >
