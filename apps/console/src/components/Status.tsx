@@ -13,6 +13,8 @@ export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 403) return `You do not have permission to do this (${error.message}).`;
     if (error.status === 404) return `Not found: ${error.message}`;
+    if (error.status === 413) return `The document is too large for the API (${error.message}).`;
+    if (error.status === 415) return `The API does not accept this kind of file (${error.message}).`;
     if (error.status === 429) return 'Too many requests. Wait a moment and try again.';
     if (error.status === 503) return `The service is temporarily unavailable: ${error.message}`;
     return error.message;
