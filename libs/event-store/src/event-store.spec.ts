@@ -139,6 +139,15 @@ describe('readAll', () => {
     await expect(store.readAll('not-a-cursor', 3)).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
+  it('keeps the events of one append in order past digit boundaries of their positions', async () => {
+    const start = (await store.readAll(null, 100_000)).tail;
+    await store.appendToStream('order-a', Array.from({ length: 25 }, (_, i) => ev('N', { i })), { expectedVersion: 'any' });
+    const page = await store.readAll(start, 100);
+    expect(page.events.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    const positions = page.events.map((e) => e.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
   it('filters by type and stream', async () => {
     const page = await store.readAll(null, 100, { streamId: 'thing-a' });
     expect(page.events.map((e) => e.type)).toEqual(['A', 'B', 'C']);

@@ -179,7 +179,7 @@ export class EventStore {
     const [events, head] = await Promise.all([
       db.query<EventRow>({
         name: 'mw_read_stream',
-        text: `SELECT ${ENVELOPE_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`,
+        text: `SELECT ${ENVELOPE_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY events.version LIMIT $3`,
         values: [streamId, options.fromVersion ?? 1, options.limit ?? 100_000],
       }),
       db.query<{ version: number }>({ name: 'mw_stream_version', text: 'SELECT version FROM streams WHERE stream_id = $1', values: [streamId] }),
@@ -243,7 +243,8 @@ export class EventStore {
     }
     const r = await db.query<EventRow>({
       name,
-      text: `SELECT ${ENVELOPE_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY transaction_id, position LIMIT $3`,
+      // Qualified: the output column `position` is text, and ORDER BY would otherwise sort by it.
+      text: `SELECT ${ENVELOPE_COLUMNS} FROM events WHERE ${conditions.join(' AND ')} ORDER BY events.transaction_id, events.position LIMIT $3`,
       values,
     });
     return r.rows;
