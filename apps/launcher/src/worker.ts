@@ -23,10 +23,6 @@ async function main(): Promise<void> {
     throw err;
   }
   const worker = await startWorker(infra.config, logger);
-  if (!worker) {
-    await infra.stop();
-    exitWithMessage('The worker is not part of this build (apps/worker missing).');
-  }
   onShutdownSignal(logger, async () => {
     await worker.close();
     await infra.stop();

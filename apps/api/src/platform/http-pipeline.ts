@@ -37,7 +37,12 @@ export function requestLogging(logger: Logger) {
         id: req.id,
         method: req.method,
         url: req.url,
-        headers: { 'user-agent': req.headers['user-agent'], authorization: req.headers.authorization, 'content-type': req.headers['content-type'] },
+        headers: {
+          'user-agent': req.headers['user-agent'],
+          'content-type': req.headers['content-type'],
+          // Only whether one was sent: the value is redacted (REDACT_PATHS) in any case.
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        },
         remoteAddress: req.remoteAddress,
       }),
     },
