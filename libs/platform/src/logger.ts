@@ -29,7 +29,8 @@ export function createLogger(options: { level?: string; name?: string; destinati
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination ?? pino.destination(1),
+    // Synchronous: lines stay in order with plain stdout writes, and none is lost at process.exit.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
