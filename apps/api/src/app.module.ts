@@ -1,4 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { PrismaClient } from '#libs/db';
+import { EventStore } from '#libs/event-store';
+import { PG_POOL as PERSISTENCE_PG_POOL } from '#libs/persistence';
+import { AgendaItemQueries, DecisionQueries, MandateQueries, MeetingQueries, ProjectionRunner } from '#libs/projections';
 import { BUSINESS_CLOCK, CONFIG, EVENT_STORE, LOGGER, MetricsService, PG_POOL, PRISMA, PROJECTIONS, REDIS } from '#libs/platform';
 import { AuthModule } from './auth/auth.module.js';
 import { ClockModule } from './clock/clock.module.js';
@@ -24,6 +28,16 @@ export class RuntimeModule {
       { provide: PRISMA, useValue: rt.prisma },
       { provide: EVENT_STORE, useValue: rt.store },
       { provide: PROJECTIONS, useValue: rt.projections },
+      // The same objects under the class tokens of #libs/persistence (what the worker's modules
+      // inject), so a module written for either process works in both, on one pool.
+      { provide: PERSISTENCE_PG_POOL, useValue: rt.pool },
+      { provide: PrismaClient, useValue: rt.prisma },
+      { provide: EventStore, useValue: rt.store },
+      { provide: ProjectionRunner, useValue: rt.projections },
+      { provide: MandateQueries, useValue: new MandateQueries(rt.prisma, rt.store) },
+      { provide: MeetingQueries, useValue: new MeetingQueries(rt.prisma) },
+      { provide: DecisionQueries, useValue: new DecisionQueries(rt.prisma) },
+      { provide: AgendaItemQueries, useValue: new AgendaItemQueries(rt.prisma) },
     ];
     return { module: RuntimeModule, providers, exports: providers.map((p) => p.provide) };
   }

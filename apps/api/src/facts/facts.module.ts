@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { BusinessClock } from '#libs/clock';
-import type { PrismaClient } from '#libs/db';
 import {
   decisionAdoptedV1,
   documentSymbol,
@@ -22,7 +21,7 @@ import {
   type EventType,
 } from '#libs/domain';
 import type { EventStore } from '#libs/event-store';
-import { BUSINESS_CLOCK, EVENT_STORE, PRISMA } from '#libs/platform';
+import { BUSINESS_CLOCK, EVENT_STORE } from '#libs/platform';
 import { AgendaItemQueries, DecisionQueries, MandateQueries, MeetingQueries } from '#libs/projections';
 import { Actor, Roles } from '../auth/decorators.js';
 import { EventsModule } from '../events/events.module.js';
@@ -77,22 +76,15 @@ const mandateQuery = z.object({
 @ApiBearerAuth()
 @Controller('api')
 export class FactsController {
-  private readonly mandates: MandateQueries;
-  private readonly meetings: MeetingQueries;
-  private readonly decisions: DecisionQueries;
-  private readonly agendaItems: AgendaItemQueries;
-
   constructor(
     private readonly writer: EventWriter,
-    @Inject(PRISMA) prisma: PrismaClient,
+    private readonly mandates: MandateQueries,
+    private readonly meetings: MeetingQueries,
+    private readonly decisions: DecisionQueries,
+    private readonly agendaItems: AgendaItemQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(BUSINESS_CLOCK) private readonly clock: BusinessClock,
-  ) {
-    this.mandates = new MandateQueries(prisma, store);
-    this.meetings = new MeetingQueries(prisma);
-    this.decisions = new DecisionQueries(prisma);
-    this.agendaItems = new AgendaItemQueries(prisma);
-  }
+  ) {}
 
   private today() {
     return todayOf(this.clock);
