@@ -1,4 +1,6 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { PinoNestLogger } from '#libs/platform';
 import type { AppConfig } from '#libs/config';
 import { bootstrapWorker } from '../../worker/src/bootstrap.js';
 import { withoutNewSignalHandlers } from './process.js';
@@ -13,6 +15,8 @@ export interface RunningWorker {
  * worker and the local servers in order, then exits 0), so the handlers Nest adds are removed.
  */
 export async function startWorker(config: AppConfig & { databaseUrl: string }, logger: Logger): Promise<RunningWorker> {
+  // The worker's Nest messages as the same JSON lines as everything else.
+  NestLogger.overrideLogger(new PinoNestLogger(logger.child({ component: 'worker' })));
   const worker = await withoutNewSignalHandlers(() => bootstrapWorker({ databaseUrl: config.databaseUrl }));
   logger.info('worker started');
   return worker;
