@@ -81,6 +81,23 @@ describe('BusinessClock', () => {
     expect(a.isRealTime && b.isRealTime).toBe(true);
   });
 
+  it('re-listens after losing its connection, and catches up on what it missed', async () => {
+    const a = await start('2025-01-01T00:00:00Z');
+    // Periodic refresh out of the way: only the reconnect can bring the move to b.
+    const b = await BusinessClock.start({ connectionString: db.url, startAnchor: '2025-01-01T00:00:00Z', refreshIntervalMs: 3_600_000 });
+    clocks.push(b);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const killed = await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'mandate-watch-clock-listen'`,
+    );
+    await admin.end();
+    expect(killed.rowCount).toBeGreaterThanOrEqual(1);
+    const changed = new Promise<{ offsetMs: number }>((resolve) => b.onChange(resolve));
+    await a.set(new Date('2027-07-07T07:07:07Z'));
+    expect((await changed).offsetMs).toBe(a.offsetMs);
+  });
+
   it('picks up a move it missed through the periodic refresh', async () => {
     const a = await start('2025-01-01T00:00:00Z');
     // A move made directly in the database (no NOTIFY), as if the notification had been lost.
