@@ -22,7 +22,8 @@ const MONTHS: Record<string, number> = {
 // One alternation of month spellings, longest first so `September` is not read as `Sep`.
 const MONTH = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
 // Day-month-year (UN style) or month-day-year (US style); every quantifier is bounded.
-const DATE_SOURCE = `\\b(?:(\\d{1,2})[ \\t\\u00a0]{1,3}(${MONTH})\\.?(?:,?[ \\t\\u00a0]{1,3}(\\d{4}))?|(${MONTH})\\.?[ \\t\\u00a0]{1,3}(\\d{1,2})(?:st|nd|rd|th)?(?:,?[ \\t\\u00a0]{1,3}(\\d{4}))?)\\b`;
+// White space inside a date may be a line break: PDF text wraps dates across lines.
+const DATE_SOURCE = `\\b(?:(\\d{1,2})\\s{1,3}(${MONTH})\\.?(?:,?\\s{1,3}(\\d{4}))?|(${MONTH})\\.?\\s{1,3}(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s{1,3}(\\d{4}))?)\\b`;
 
 export function dateRegex(flags = 'gi'): RegExp {
   return new RegExp(DATE_SOURCE, flags);

@@ -62,36 +62,36 @@ export interface SentenceFacts {
 const TRIGGER = new RegExp(
   [
     '\\b(?<ext>extend(?:s|ed|ing)?|renew(?:s|ed|ing)?|prolong(?:s|ed|ing)?)\\b',
-    `\\b(?<extNoun>(?:${NUMBER_WORD_PATTERN})[- ](?:year|month)s?[- ](?:mandate[- ])?(?:extension|renewal|rollover))\\b`,
-    '\\b(?<term>terminat(?:e|es|ed|ing)|end(?:s|ed)? the mandate)\\b',
+    `\\b(?<extNoun>(?:${NUMBER_WORD_PATTERN})(?:-|\\s+)(?:year|month)s?(?:-|\\s+)(?:mandate(?:-|\\s+))?(?:extension|renewal|rollover))\\b`,
+    '\\b(?<term>terminat(?:e|es|ed|ing)|end(?:s|ed)?\\s+the\\s+mandate)\\b',
   ].join('|'),
   'gi',
 );
 
 // Where an object phrase stops belonging to the verb before it.
-const CLAUSE_CUT = /,\s+as well as\b|;|,\s+which\b|\bset out in\b|\bwhile also\b|\bwhile\b/gi;
+const CLAUSE_CUT = /,\s+as\s+well\s+as\b|;|,\s+which\b|\bset\s+out\s+in\b|\bwhile\b/gi;
 
 // Sentences that recall earlier decisions rather than state this one's.
 // "The Council previously decided" is history; "the previously agreed rollover" is not.
-const HISTORY = /^\s*(?:previously|earlier|last year)\b|(?<!\b(?:the|a|an|its|their)\s+)\b(?:previously|earlier)\s+(?:had\s+)?(?:decided|extended|renewed|adopted|agreed)\b|\bhad (?:previously )?(?:extended|renewed)\b/i;
+const HISTORY = /^\s*(?:previously|earlier|last\s+year)\b|(?<!\b(?:the|a|an|its|their)\s+)\b(?:previously|earlier)\s+(?:had\s+)?(?:decided|extended|renewed|adopted|agreed)\b|\bhad (?:previously )?(?:extended|renewed)\b/i;
 
-const EXPLICIT_UNTIL = new RegExp(`\\b(?:until|through|till|to|ending on|expiring on|up to and including)\\s+(?=${DATE_PATTERN})`, 'gi');
-const TERMINATION_DATE = new RegExp(`\\b(?:on|as of|as from|with effect from|effective(?: as of| from)?|at midnight on)\\s+(?=${DATE_PATTERN})`, 'gi');
+const EXPLICIT_UNTIL = new RegExp(`\\b(?:until|through|till|to|ending\\s+on|expiring\\s+on|up\\s+to\\s+and\\s+including)\\s+(?=${DATE_PATTERN})`, 'gi');
+const TERMINATION_DATE = new RegExp(`\\b(?:on|as\\s+of|as\\s+from|with\\s+effect\\s+from|effective(?:\\s+as\\s+of|\\s+from)?|at\\s+midnight\\s+on)\\s+(?=${DATE_PATTERN})`, 'gi');
 const CURRENT_EXPIRY = new RegExp(`\\b(?:expires|expire|expiring|expiry|expiration|ends|ending)\\s+(?:on\\s+)?(?=${DATE_PATTERN})`, 'gi');
 const RELATIVE_PERIOD = new RegExp(
   [
-    `\\bfor\\s+(?:a\\s+|an\\s+)?(?:further\\s+|another\\s+|additional\\s+|new\\s+)?(?:period\\s+of\\s+)?(?<n1>${NUMBER_WORD_PATTERN})[- ](?<u1>year|month)s?\\b`,
-    '\\bfor\\s+(?<n2>a|another|one more|a further)\\s+(?<u2>year|month)\\b',
-    `\\bby\\s+(?<n3>${NUMBER_WORD_PATTERN})[- ](?<u3>year|month)s?\\b`,
-    `\\b(?:a|an)\\s+(?<n4>${NUMBER_WORD_PATTERN})[- ](?<u4>year|month)s?[- ](?:mandate[- ])?(?:extension|renewal|rollover)\\b`,
-    `\\b(?<n5>${NUMBER_WORD_PATTERN})[- ](?<u5>year|month)s?[- ](?:mandate[- ])?(?:extension|renewal|rollover)\\b`,
+    `\\bfor\\s+(?:a\\s+|an\\s+)?(?:further\\s+|another\\s+|additional\\s+|new\\s+)?(?:period\\s+of\\s+)?(?<n1>${NUMBER_WORD_PATTERN})(?:-|\\s+)(?<u1>year|month)s?\\b`,
+    '\\bfor\\s+(?<n2>a|another|one\\s+more|a\\s+further)\\s+(?<u2>year|month)\\b',
+    `\\bby\\s+(?<n3>${NUMBER_WORD_PATTERN})(?:-|\\s+)(?<u3>year|month)s?\\b`,
+    `\\b(?:a|an)\\s+(?<n4>${NUMBER_WORD_PATTERN})(?:-|\\s+)(?<u4>year|month)s?(?:-|\\s+)(?:mandate(?:-|\\s+))?(?:extension|renewal|rollover)\\b`,
+    `\\b(?<n5>${NUMBER_WORD_PATTERN})(?:-|\\s+)(?<u5>year|month)s?(?:-|\\s+)(?:mandate(?:-|\\s+))?(?:extension|renewal|rollover)\\b`,
   ].join('|'),
   'gi',
 );
 
 const REQUEST_VERB = /\b(?:request(?:s|ed|ing)?|ask(?:s|ed|ing)?|call(?:s|ed)?\s+(?:up)?on|invit(?:es|ed|ing))\b/gi;
 const DEADLINE = new RegExp(
-  `\\b(?:no later than|not later than|due by|by|before)\\s+(?=${DATE_PATTERN})|\\bwithin\\s+(?<n>${NUMBER_WORD_PATTERN})\\s+(?<u>month|day)s?\\b`,
+  `\\b(?:no\\s+later\\s+than|not\\s+later\\s+than|due\\s+by|by|before)\\s+(?=${DATE_PATTERN})|\\bwithin\\s+(?<n>${NUMBER_WORD_PATTERN})\\s+(?<u>month|day)s?\\b`,
   'gi',
 );
 const REPORT_NOUN = /\b(?:report(?:s|ing)?|update|plan|road ?map|assessment|recommendations|briefing|letter|options)\b/gi;
@@ -104,7 +104,7 @@ function periodOf(m: RegExpExecArray): { count: number; unit: 'month' | 'year' }
     const n = g[`n${k}`];
     const u = g[`u${k}`];
     if (n && u) {
-      const count = numberOf(n.replace(/^one more$|^a further$/i, 'one'));
+      const count = numberOf(n.replace(/^one\s+more$|^a\s+further$/i, 'one'));
       return count ? { count, unit: u.toLowerCase() as 'month' | 'year' } : null;
     }
   }

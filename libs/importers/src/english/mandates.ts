@@ -19,16 +19,16 @@ interface RoleWord {
 }
 
 const ROLE_WORDS: RoleWord[] = [
-  { types: ['panel_of_experts'], pattern: /\b(?:panel|group) of experts\b|\bexpert panel\b|\bthe panel\b/gi },
+  { types: ['panel_of_experts'], pattern: /\b(?:panel|group)\s+of\s+experts\b|\bexpert\s+panel\b|\bthe\s+panel\b/gi },
   {
     types: ['sanctions_measures'],
-    pattern: /\bassets? freeze and (?:a )?travel ban\b|\btravel ban and (?:an )?assets? freeze\b|\bsanctions(?: measures| regime)?\b(?! committee)|\bthe measures\b/gi,
+    pattern: /\bassets?\s+freeze\s+and\s+(?:a\s+)?travel\s+ban\b|\btravel\s+ban\s+and\s+(?:an\s+)?assets?\s+freeze\b|\bsanctions(?:\s+measures|\s+regime)?\b(?!\s+committee)|\bthe\s+measures\b/gi,
   },
   {
     types: ['peace_operation', 'special_political_mission'],
-    pattern: /\bthe mission\b|\bintegrated office\b|\bpolitical mission\b|\bpeacekeeping force\b|\bthe force\b/gi,
+    pattern: /\bthe\s+mission\b|\bintegrated\s+office\b|\bpolitical\s+mission\b|\bpeacekeeping\s+force\b|\bthe\s+force\b/gi,
   },
-  { types: ['authorization'], pattern: /\bauthori[sz]ations?\b|\binspect(?:ions?)? (?:of )?vessels\b/gi },
+  { types: ['authorization'], pattern: /\bauthori[sz]ations?\b|\binspect(?:ions?)?\s+(?:of\s+)?vessels\b/gi },
 ];
 
 /** Words that tell two authorisations of one agenda item apart (their names' parentheses). */
