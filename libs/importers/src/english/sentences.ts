@@ -14,7 +14,9 @@ export interface Span {
 
 export const MAX_SENTENCE = 3000;
 
-const BOUNDARY = /[.!?]["”’)\]]?(?=\s+["“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n[ \t\r]*\n/g;
+// Footnote numbers stick to the full stop in Repertoire text ("until 30 June 2021.346 By ..."):
+// they stay with the sentence they annotate. "S/PV.8763" is a symbol, not a footnote.
+const BOUNDARY = /(?<!\bS\/PV)[.!?]["”’)\]]?\d{0,4}(?=\s+["“‘(\[]?[A-Z0-9\u00C0-\u024F])|\n[ \t\r]*\n/g;
 
 export function splitSentences(text: string): Span[] {
   const out: Span[] = [];
