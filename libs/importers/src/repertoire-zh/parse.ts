@@ -254,16 +254,18 @@ export function parseRepertoireZh(text: string, options: RepertoireZhOptions = {
 
       // Adoptions: `6 月 29 日，安理会一致通过第 2531(2020)号决议` / `发表主席声明` (symbol in the footnote).
       const leadingDate = s.dates.find((d) => d.start < 16 && !/^[ \t]{0,2}(?:前|之前|至)/.test(s.text.slice(d.end)));
-      const leadingIso = leadingDate ? isoOf(leadingDate, year) : null;
+      // A decision's symbol carries its year (2531 (2020), S/PRST/2020/10): the best source for a
+      // year the sentence omits; the section's year otherwise.
+      const adoptionIso = (symbol: string) => (leadingDate ? isoOf(leadingDate, symbolYear(symbol) ?? year) : null);
       for (const sym of s.symbols) {
         if (sym.kind !== 'resolution') continue;
         const before = s.text.slice(Math.max(0, sym.start - 8), sym.start);
         if (!/通过(?:了)?\s{0,2}$/.test(before)) continue;
-        noteAdoption(sym.canonical, leadingIso && leadingDate!.start < sym.start ? leadingIso : null, s, span(sym.start, sym.end));
+        noteAdoption(sym.canonical, leadingDate && leadingDate.start < sym.start ? adoptionIso(sym.canonical) : null, s, span(sym.start, sym.end));
       }
       if (/发表(?:了)?主席声明/.test(s.text)) {
         const prst = cites.map((c) => c.decision).find((d) => d?.startsWith('S/PRST/'));
-        if (prst) noteAdoption(prst, leadingIso, s, sentenceSpan);
+        if (prst) noteAdoption(prst, adoptionIso(prst), s, sentenceSpan);
       }
 
       // Meetings the narrative names with a footnote to their record (tables may be cut off).
@@ -325,7 +327,7 @@ export function parseRepertoireZh(text: string, options: RepertoireZhOptions = {
         const after = s.text.slice(at + 2, at + 2 + 40);
         const m = /^([^，。至]{0,10}?)[，,]?[ \t]{0,3}至[ \t]{0,3}/.exec(after);
         const until = m ? s.dates.find((d) => d.start === at + 2 + m[0].length && d.year !== null) : undefined;
-        const periodText = m?.[1].trim() ?? '';
+
         if (!until) {
           if (/^\s{0,2}(?:一|两|二|三|\d{1,2})\s{0,2}(?:年|个月)/.test(after)) {
             warnings.add('PERIOD_WITHOUT_DATE', 'an extension states a period but no end date; not read', sentenceSpan);
@@ -333,9 +335,18 @@ export function parseRepertoireZh(text: string, options: RepertoireZhOptions = {
           continue;
         }
         const untilIso = isoOf(until, null)!;
-        const { decision, paragraphs } = decisionOf();
         const objectStart = Math.max(s.text.lastIndexOf('将', at), adoptedHere && adoptedHere.end < at ? adoptedHere.end : 0, 0);
-        const object = s.text.slice(objectStart, at);
+        // `延长了联黎部队的任务期限，至…`: what sits between 延长 and 至 is the object unless it is a period.
+        const between = m![1].trim();
+        const isPeriod = PERIOD.test(between);
+        const object = s.text.slice(objectStart, at) + (isPeriod ? '' : between);
+        // `第 2480(2019)号决议将…延长至…` recalls the decision that did it, whatever the footnote says.
+        const subject = s.symbols.find((x) => x.kind === 'resolution' && x.end <= objectStart && objectStart - x.end <= 2 && s.text[objectStart] === '将');
+        let { decision, paragraphs } = decisionOf();
+        if (subject && subject.canonical !== decision) {
+          decision = subject.canonical;
+          paragraphs = [];
+        }
         const clauseSpan = span(Math.min(adoptedHere && adoptedHere.start < objectStart ? adoptedHere.start : objectStart, leadingDate && leadingDate.start < objectStart ? leadingDate.start : objectStart), until.end);
         const mandate = resolveObject(catalogue, object, scopedAgenda);
         if (!mandate) {
@@ -354,7 +365,7 @@ export function parseRepertoireZh(text: string, options: RepertoireZhOptions = {
           decision,
           adoptedOn: adoptionDate(decision),
           paragraphs,
-          period: periodText ? `延长${compactZh(periodText)}` : null,
+          period: isPeriod ? `延长${compactZh(between)}` : null,
           source: clauseSpan,
         });
         factCount++;
@@ -466,6 +477,9 @@ function resolveObject(catalogue: MandateCatalogue, object: string, agendaItem: 
   return resolveRoleIn(catalogue, object, agendaItem);
 }
 
+/** A period phrase between 延长 and 至: `一年`, `12 个月`, `六个月`, `为期一年`. */
+const PERIOD = /^(?:了)?(?:为期)?\s{0,2}(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s{0,2}(?:个月|年)$/;
+
 const ROLE_PATTERNS: Array<{ re: RegExp; type: CatalogueEntry['type'] }> = [
   { re: /专家(?:小)?组/, type: 'panel_of_experts' },
   { re: /资产冻结|旅行禁令|武器禁运|制裁措施/, type: 'sanctions_measures' },
@@ -477,6 +491,11 @@ function resolveRoleIn(catalogue: MandateCatalogue, text: string, agendaItem: st
   if (!agendaItem) return null;
   for (const { re, type } of ROLE_PATTERNS) if (re.test(text)) return catalogue.uniqueOfType(type, agendaItem);
   return null;
+}
+
+function symbolYear(symbol: string): number | null {
+  const m = /\((\d{4})\)$/.exec(symbol) ?? /^S\/PRST\/(\d{4})\//.exec(symbol);
+  return m ? Number(m[1]) : null;
 }
 
 function tableYears(section: Section): number[] {

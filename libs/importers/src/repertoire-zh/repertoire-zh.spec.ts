@@ -133,7 +133,7 @@ const SYNTHETIC = [
   '',
   '安理会还将专家小组的任务期限延长至 ２０２１ 年 ８ 月 31 日。403 此外，安理会请秘书长',
   '',
-  '在2021年6月15日前提交一份关于选举的报告。404 安理会还将联合国火星观察团的任务期',
+  '在2021年6月15日前提交一份关于选举的报告。404 此前，第 2499(2019)号决议将中非稳定团的任务期限延长至 2020 年 11 月 15 日。安理会还将联合国火星观察团的任务期',
   '__________________ ',
   '',
   ' 401 关于会议形式的更多信息，见第二部分，第二节。 ',
@@ -230,6 +230,24 @@ describe('parseRepertoireZh reads the genre, not one file', () => {
     expect(find('mandate_extended', (f) => f.mandateId === 'minusca')).toMatchObject({ until: '2021-11-15', decision: 'S/RES/2552 (2020)', paragraphs: ['28', '29'] });
     expect(find('mandate_extended', (f) => f.mandateId === 'car-panel-of-experts')).toMatchObject({ until: '2021-08-31', decision: 'S/RES/2536 (2020)', paragraphs: ['4'], adoptedOn: '2020-07-28' });
     expect(find('report_request', () => true)).toMatchObject({ dueOn: '2021-06-15', decision: 'S/RES/2552 (2020)', paragraphs: ['50'], mandateId: 'minusca' });
+  });
+
+  it('attributes a recalled extension to the decision the sentence names', () => {
+    expect(find('mandate_extended', (f) => f.decision === 'S/RES/2499 (2019)')).toMatchObject({ mandateId: 'minusca', until: '2020-11-15', adoptedOn: null, paragraphs: [] });
+  });
+
+  it('reads 延长了<mandate>…，至 and period phrases', () => {
+    const r = parseRepertoireZh(
+      '9.  中东局势 \n\n 8 月 28 日，安理会一致通过第 2539(2020)号决议，延长了联黎部队的任务期限，至 2021 年 8 月 31 日。\n安理会还将观察员部队的任务期限延长六个月，至 2020 年 12 月 31 日。\n',
+    );
+    const ext = r.facts.filter((f) => f.kind === 'mandate_extended');
+    expect(ext).toEqual([
+      expect.objectContaining({ mandateId: 'unifil', until: '2021-08-31', decision: 'S/RES/2539 (2020)', period: null }),
+      expect.objectContaining({ mandateId: 'undof', until: '2020-12-31', decision: 'S/RES/2539 (2020)', period: '延长六个月' }),
+    ]);
+    // No table in this snippet: the narrative's adoption (with its date, year from context) is recorded.
+    expect(r.facts.find((f) => f.kind === 'decision')).toMatchObject({ symbol: 'S/RES/2539 (2020)', adoptedOn: '2020-08-28', vote: null, chapterVII: false });
+    expect(ext.every((f) => f.kind === 'mandate_extended' && f.adoptedOn === '2020-08-28')).toBe(true);
   });
 
   it('warns about an unknown mandate instead of failing', () => {
