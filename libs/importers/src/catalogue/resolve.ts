@@ -22,8 +22,8 @@ export function nameKey(text: string): string {
  */
 const ROLE_WORDS: ReadonlyArray<{ type: MandateType; words: string[] }> = [
   { type: 'panel_of_experts', words: ['专家小组', '专家组', 'panel of experts', 'group of experts', "groupe d'experts"] },
-  { type: 'sanctions_measures', words: ['资产冻结和旅行禁令', '旅行禁令和资产冻结', '资产冻结', '旅行禁令', '制裁措施', '武器禁运', 'sanctions measures', 'travel ban and asset freeze', 'asset freeze and travel ban', 'the measures'] },
-  { type: 'peace_operation', words: ['稳定团', '特派团', '维持和平行动', 'the mission', 'la mission'] },
+  { type: 'sanctions_measures', words: ['资产冻结和旅行禁令', '旅行禁令和资产冻结', '资产冻结', '旅行禁令', '制裁措施', '武器禁运', 'sanctions measures', 'travel ban and asset freeze', 'asset freeze and travel ban'] },
+  { type: 'peace_operation', words: ['稳定团', '特派团', '维持和平部队', '维持和平行动', 'the mission', 'la mission'] },
   { type: 'special_political_mission', words: ['综合办', '办事处', '援助团', '支助团'] },
 ];
 
@@ -95,6 +95,18 @@ export class MandateCatalogue {
     const role = ROLE_WORDS.find((r) => (!type || r.type === type) && r.words.some((w) => nameKey(w) === key));
     if (!role) return null;
     return this.uniqueOfType(role.type, agendaItem);
+  }
+
+  /**
+   * The mandate a phrase refers to by a generic word it contains (`将专家小组的任务期限`), within
+   * an agenda item. Types are tried in a fixed order: panel before sanctions before missions.
+   */
+  roleIn(text: string, agendaItem: string): CatalogueEntry | null {
+    const key = nameKey(text);
+    for (const role of ROLE_WORDS) {
+      if (role.words.some((w) => key.includes(nameKey(w)))) return this.uniqueOfType(role.type, agendaItem);
+    }
+    return null;
   }
 
   uniqueOfType(type: MandateType, agendaItem: string): CatalogueEntry | null {

@@ -480,17 +480,8 @@ function resolveObject(catalogue: MandateCatalogue, object: string, agendaItem: 
 /** A period phrase between 延长 and 至: `一年`, `12 个月`, `六个月`, `为期一年`. */
 const PERIOD = /^(?:了)?(?:为期)?\s{0,2}(?:\d{1,2}|[一二两三四五六七八九十]{1,3})\s{0,2}(?:个月|年)$/;
 
-const ROLE_PATTERNS: Array<{ re: RegExp; type: CatalogueEntry['type'] }> = [
-  { re: /专家(?:小)?组/, type: 'panel_of_experts' },
-  { re: /资产冻结|旅行禁令|武器禁运|制裁措施/, type: 'sanctions_measures' },
-  { re: /稳定团|特派团|维持和平部队/, type: 'peace_operation' },
-  { re: /综合办|办事处|援助团|支助团/, type: 'special_political_mission' },
-];
-
 function resolveRoleIn(catalogue: MandateCatalogue, text: string, agendaItem: string | null): CatalogueEntry | null {
-  if (!agendaItem) return null;
-  for (const { re, type } of ROLE_PATTERNS) if (re.test(text)) return catalogue.uniqueOfType(type, agendaItem);
-  return null;
+  return agendaItem ? catalogue.roleIn(text, agendaItem) : null;
 }
 
 function symbolYear(symbol: string): number | null {
