@@ -8,7 +8,8 @@ import type { CatalogueEntry, TrilingualNames } from './types.js';
  *  - `seed:repertoire-2020-mali-haiti.zh`: the bundled Chinese Repertoire excerpt, which spells
  *    the Chinese full and short names (联合国马里多层面综合稳定团 (马里稳定团), 联合国海地综合办事处
  *    (联海综合办)) and the sanctions wording;
- *  - `zh.wikipedia`: checked against the Chinese Wikipedia article through the search tool;
+ *  - `zh.wikipedia`, `zh.wikisource`, `xinhua (via search)`: checked through the search tool
+ *    against stored copies of those pages;
  *  - `un-usage (unverified)`: the standard UN names as known to the authors, NOT checked against
  *    UNTERM from this environment (it was not reachable); treat as editable.
  */
@@ -121,9 +122,10 @@ const POLITICAL_MISSIONS: CatalogueEntry[] = [
   entry({
     id: 'binuh', acronym: 'BINUH', type: 'special_political_mission', agendaItem: 'question-concerning-haiti',
     names: n('United Nations Integrated Office in Haiti', '联合国海地综合办事处', 'Bureau intégré des Nations Unies en Haïti'),
-    aliases: ['联海综合办'],
+    // 联海综合办 is the Repertoire's short name; Xinhua writes 联海办.
+    aliases: ['联海综合办', '联海办'],
     establishedBy: 'S/RES/2476 (2019)', establishedOn: '2019-06-25',
-    sources: [SEED, UNVERIFIED],
+    sources: [SEED, 'xinhua (via search)', UNVERIFIED],
   }),
   entry({
     id: 'unama', acronym: 'UNAMA', type: 'special_political_mission', agendaItem: 'situation-in-afghanistan',
@@ -152,8 +154,11 @@ const POLITICAL_MISSIONS: CatalogueEntry[] = [
   entry({
     id: 'unitams', acronym: 'UNITAMS', type: 'special_political_mission', agendaItem: 'reports-of-the-secretary-general-on-the-sudan-and-south-sudan',
     names: n('United Nations Integrated Transition Assistance Mission in Sudan', '联合国苏丹过渡时期综合援助团', "Mission intégrée des Nations Unies pour l'assistance à la transition au Soudan"),
-    aliases: ['联苏综合过渡团', 'MINUATS'],
-    establishedBy: 'S/RES/2524 (2020)', establishedOn: '2020-06-04',
+    // Chinese short name as Xinhua writes it; the adoption date (written procedure, 3 or 4 June
+    // 2020 depending on the source) is left null.
+    aliases: ['联苏综合援助团', 'MINUATS'],
+    establishedBy: 'S/RES/2524 (2020)',
+    sources: ['zh.wikisource (S/RES/2524 (2020))', 'xinhua (via search)', UNVERIFIED],
   }),
   entry({
     id: 'unsom', acronym: 'UNSOM', type: 'special_political_mission', agendaItem: 'situation-in-somalia',
