@@ -67,7 +67,8 @@ export function asciiDigits(text: string): string {
   return text.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 0x30));
 }
 
-const ZH_DATE = /(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日/g;
+// Bounded spacing: no backtracking blow-up on hostile input.
+const ZH_DATE = /(?:(\d{4})\s{0,4}年\s{0,4})?(\d{1,2})\s{0,4}月\s{0,4}(\d{1,2})\s{0,4}日/g;
 
 export interface ZhDateMatch {
   /** Offsets of the match in the searched text (UTF-16). */

@@ -1,4 +1,5 @@
 import { foldText } from './offset-text.js';
+import { isCjk } from './zh-text.js';
 
 /**
  * First pass over the PDF text: which lines are the document's running text and which are
@@ -87,7 +88,8 @@ export function readLayout(original: string, folded: string = foldText(original)
         continue;
       }
       if (current && !COMPLETE_END.test(current.text)) {
-        current.text += text.trim();
+        const more = text.trim();
+        current.text += isCjk(current.text.slice(-1)) || isCjk(more[0]) ? more : ` ${more}`;
         current.end = line.end;
         continue;
       }
