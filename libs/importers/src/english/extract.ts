@@ -69,7 +69,8 @@ const TRIGGER = new RegExp(
 );
 
 // Where an object phrase stops belonging to the verb before it.
-const CLAUSE_CUT = /,\s+as\s+well\s+as\b|;|,\s+which\b|\bset\s+out\s+in\b|\bwhile\b/gi;
+// ", which expires on ..." describes the object and stays in the clause.
+const CLAUSE_CUT = /,\s+as\s+well\s+as\b|;|,\s+which\b(?!\s+(?:expires|is\s+due\s+to\s+expire|was\s+(?:due|set)\s+to\s+expire))|\bset\s+out\s+in\b|\bwhile\b/gi;
 
 // Sentences that recall earlier decisions rather than state this one's.
 // "The Council previously decided" is history; "the previously agreed rollover" is not.
@@ -115,21 +116,33 @@ function span(text: string, start: number, end: number): SourceSpan {
   return { start, end, quote: text.slice(start, end) };
 }
 
-/** First match of a global `pattern` in text[from, to), followed by the date it introduces. */
-function dateAfter(text: string, pattern: RegExp, from: number, to: number): { start: number; date: EnDateMatch } | null {
-  pattern.lastIndex = from;
-  for (let m = pattern.exec(text); m && m.index < to; m = pattern.exec(text)) {
-    const date = dateAt(text, m.index + m[0].length);
-    if (date && date.end <= to) return { start: m.index, date };
+/**
+ * Matches of a global `pattern` inside text[from, to) only, with indices into `text`. Searching
+ * the whole document from `from` would rescan everything after a sentence for every sentence
+ * (quadratic on long inputs without matches); a slice keeps each search within its sentence.
+ */
+function* matchesIn(pattern: RegExp, text: string, from: number, to: number): Generator<RegExpExecArray> {
+  const slice = text.slice(from, to);
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(slice); m; m = pattern.exec(slice)) {
     if (m[0].length === 0) pattern.lastIndex++;
+    m.index += from;
+    yield m;
   }
-  return null;
 }
 
 function firstMatch(text: string, pattern: RegExp, from: number, to: number): RegExpExecArray | null {
-  pattern.lastIndex = from;
-  const m = pattern.exec(text);
-  return m && m.index + m[0].length <= to ? m : null;
+  for (const m of matchesIn(pattern, text, from, to)) return m;
+  return null;
+}
+
+/** First match of `pattern` in text[from, to) directly followed by a date inside the range. */
+function dateAfter(text: string, pattern: RegExp, from: number, to: number): { start: number; date: EnDateMatch } | null {
+  for (const m of matchesIn(pattern, text, from, to)) {
+    const date = dateAt(text, m.index + m[0].length);
+    if (date && date.end <= to) return { start: m.index, date };
+  }
+  return null;
 }
 
 /** Resolves a date whose year the text may omit: on or after the decision's adoption. */
@@ -149,8 +162,7 @@ export function extractSentence(ctx: SentenceContext): SentenceFacts {
   if (!decision || isHistorySentence(text, sentence)) return out;
 
   const triggers: Array<{ start: number; end: number; termination: boolean }> = [];
-  TRIGGER.lastIndex = sentence.start;
-  for (let m = TRIGGER.exec(text); m && m.index < sentence.end; m = TRIGGER.exec(text)) {
+  for (const m of matchesIn(TRIGGER, text, sentence.start, sentence.end)) {
     triggers.push({ start: m.index, end: m.index + m[0].length, termination: Boolean(m.groups?.term) });
   }
   let mentions: MandateMention[] | null = null;
@@ -186,9 +198,7 @@ export function extractSentence(ctx: SentenceContext): SentenceFacts {
     }
 
     const explicit = dateAfter(text, EXPLICIT_UNTIL, t.start, clauseEnd);
-    RELATIVE_PERIOD.lastIndex = t.start;
-    let relative = RELATIVE_PERIOD.exec(text);
-    if (relative && relative.index + relative[0].length > clauseEnd) relative = null;
+    const relative = firstMatch(text, RELATIVE_PERIOD, t.start, clauseEnd);
     if (!explicit && !relative) continue;
     if (!mention) {
       out.warnings.push({
@@ -264,8 +274,7 @@ function extractReports(ctx: SentenceContext, out: SentenceFacts, allMentions: (
   const verb = firstMatch(text, REQUEST_VERB, sentence.start, sentence.end);
   if (!verb) return;
   let segmentStart = verb.index + verb[0].length;
-  DEADLINE.lastIndex = segmentStart;
-  for (let m = DEADLINE.exec(text); m && m.index < sentence.end; m = DEADLINE.exec(text)) {
+  for (const m of matchesIn(DEADLINE, text, segmentStart, sentence.end)) {
     let dueOn: string | null = null;
     let deadlineEnd: number;
     let relative = false;
