@@ -31,10 +31,21 @@ const ROLE_WORDS: RoleWord[] = [
   { types: ['authorization'], pattern: /\bauthori[sz]ations?\b|\binspect(?:ions?)?\s+(?:of\s+)?vessels\b/gi },
 ];
 
-/** Words that tell two authorisations of one agenda item apart (their names' parentheses). */
-function distinguishingWords(entry: CatalogueEntry): string[] {
-  const m = /\(([^)]*)\)\s*$/.exec(entry.names.en);
-  return m ? m[1].toLowerCase().split(/\s+and\s+|,\s*/).map((w) => w.trim()).filter(Boolean) : [];
+/**
+ * Phrases that tell mandates of one kind and agenda item apart: the place in the name ("South
+ * Sudan sanctions measures" vs "Sudan sanctions measures") and the words in the name's
+ * parentheses ("(arms embargo)" vs "(migrant smuggling and human trafficking)").
+ */
+function distinguishingPhrases(entry: CatalogueEntry): string[] {
+  const name = entry.names.en.toLowerCase();
+  const parenthesis = /\(([^)]*)\)\s*$/.exec(name);
+  const inParentheses = parenthesis ? parenthesis[1].split(/\s+and\s+|,\s*/).map((w) => w.trim()).filter((w) => w && !/^resolution\b/.test(w)) : [];
+  const place = name
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/^\s*(?:panel|group)\s+of\s+experts\s+(?:on|established\s+pursuant\s+to)\s+(?:the\s+)?/, '')
+    .replace(/\s+sanctions(?:\s+measures)?\s*$/, '')
+    .trim();
+  return [...(place && place !== name.trim() ? [place] : []), ...inParentheses];
 }
 
 /**
@@ -132,12 +143,18 @@ export class MentionFinder {
   }
 
   private roleEntry(types: MandateType[], agendaItem: string, sentence: string): CatalogueEntry | null {
-    let local = this.catalogue.entries.filter((e) => types.includes(e.type) && e.agendaItem === agendaItem);
-    if (local.length > 1 && types.includes('authorization')) {
-      const context = `${sentence} ${this.subjectText}`.toLowerCase();
-      local = local.filter((e) => distinguishingWords(e).some((w) => context.includes(w)));
+    const local = this.catalogue.entries.filter((e) => types.includes(e.type) && e.agendaItem === agendaItem);
+    if (local.length <= 1) return local[0] ?? null;
+    // Several of the kind under one item: the one whose distinguishing phrase the sentence (else
+    // the document's subject) names, the longest phrase winning ("south sudan" over "sudan").
+    for (const context of [sentence.toLowerCase(), this.subjectText.toLowerCase()]) {
+      const scored = local
+        .map((e) => ({ e, score: Math.max(0, ...distinguishingPhrases(e).filter((p) => context.includes(p)).map((p) => p.length)) }))
+        .filter((x) => x.score > 0)
+        .sort((a, b) => b.score - a.score);
+      if (scored.length && (scored.length === 1 || scored[0].score > scored[1].score)) return scored[0].e;
     }
-    return local.length === 1 ? local[0] : null;
+    return null;
   }
 }
 

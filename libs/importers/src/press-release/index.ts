@@ -1,8 +1,9 @@
 import type { CatalogueEntry } from '../catalogue/index.js';
 import { mandateCatalogue } from '../catalogue/index.js';
 import { findEnDates, isoOf, dateRegex } from '../english/dates.js';
+import { normalizeSymbol } from '#libs/domain';
 import { ADOPTED_RESOLUTION, RESOLUTION_MENTION, readChapterVII, readMeeting, readVote, resolutionSymbol } from '../english/decision.js';
-import { extractSentence, settleExtensions, settleTerminations, type DecisionRef, type ExtensionCandidate, type TerminationCandidate } from '../english/extract.js';
+import { extractSentence, isHistorySentence, settleExtensions, settleTerminations, type DecisionRef, type ExtensionCandidate, type TerminationCandidate } from '../english/extract.js';
 import { agendaItemOf, MentionFinder } from '../english/mandates.js';
 import { splitSentences } from '../english/sentences.js';
 import type { ImportWarning, ImportedFact, ParseResult, SourceSpan } from '../types.js';
@@ -67,17 +68,40 @@ function leadDate(text: string, datelineIso: string | null): { iso: string; star
   return best;
 }
 
-/** The resolution the release is about: the first one it says is adopted, else the headline's. */
-function mainResolution(text: string): { symbol: string; start: number; end: number } | null {
+interface AdoptedDecision {
+  symbol: string;
+  kind: 'resolution' | 'presidential_statement';
+  start: number;
+  end: number;
+}
+
+// "the Council adopted a presidential statement (S/PRST/2020/10)", "presidential statement
+// S/PRST/2020/10": a statement has no vote.
+const PRESIDENTIAL_STATEMENT = /\bpresidential\s+statement\b[^.]{0,120}?\b(S\/PRST\/\d{4}\/\d{1,3})\b|\b(S\/PRST\/\d{4}\/\d{1,3})\b/i;
+
+/**
+ * The decisions a release reports, in order: every resolution it says is adopted; else the
+ * resolution in its headline; else a presidential statement it reports.
+ */
+function decisionsOf(text: string): AdoptedDecision[] {
+  const out: AdoptedDecision[] = [];
   ADOPTED_RESOLUTION.lastIndex = 0;
-  const adopted = ADOPTED_RESOLUTION.exec(text);
-  const m = adopted ?? (() => {
-    RESOLUTION_MENTION.lastIndex = 0;
-    return RESOLUTION_MENTION.exec(text.slice(0, 600));
-  })();
-  if (!m) return null;
-  const symbol = resolutionSymbol(m);
-  return symbol ? { symbol, start: m.index, end: m.index + m[0].length } : null;
+  for (let m = ADOPTED_RESOLUTION.exec(text); m; m = ADOPTED_RESOLUTION.exec(text)) {
+    const symbol = resolutionSymbol(m);
+    if (symbol && !out.some((d) => d.symbol === symbol)) out.push({ symbol, kind: 'resolution', start: m.index, end: m.index + m[0].length });
+  }
+  if (out.length) return out;
+  RESOLUTION_MENTION.lastIndex = 0;
+  const headline = RESOLUTION_MENTION.exec(text.slice(0, 600));
+  const symbol = headline ? resolutionSymbol(headline) : null;
+  if (headline && symbol) return [{ symbol, kind: 'resolution', start: headline.index, end: headline.index + headline[0].length }];
+  const prst = /\bpresidential\s+statement\b/i.test(text) ? PRESIDENTIAL_STATEMENT.exec(text) : null;
+  const prstSymbol = prst ? normalizeSymbol(prst[1] ?? prst[2]) : null;
+  if (prst && prstSymbol) {
+    const at = prst.index + prst[0].lastIndexOf(prst[1] ?? prst[2]);
+    return [{ symbol: prstSymbol, kind: 'presidential_statement', start: at, end: at + (prst[1] ?? prst[2]).length }];
+  }
+  return [];
 }
 
 export function parsePressRelease(text: string, options: PressReleaseOptions = {}): ParseResult {
@@ -86,9 +110,12 @@ export function parsePressRelease(text: string, options: PressReleaseOptions = {
   const catalogue = mandateCatalogue(options.catalogue);
   const result = (): ParseResult => ({ format: 'press-release', language: 'en', facts, warnings: warnings.slice(0, MAX_WARNINGS) });
 
-  const main = mainResolution(text);
-  if (!main) {
-    warnings.push({ code: 'NO_DECISION', message: 'no adopted resolution found: a press release without a decision yields no facts' });
+  const sentences = splitSentences(text);
+  const sentenceOf = (d: { start: number; end: number }) => sentences.find((s) => s.start <= d.start && d.end <= s.end) ?? { start: d.start, end: d.end };
+  // "The Council previously adopted resolution 2464 (2019)" is not a decision of this release.
+  const decisions = decisionsOf(text).filter((d) => !isHistorySentence(text, sentenceOf(d)));
+  if (!decisions.length) {
+    warnings.push({ code: 'NO_DECISION', message: 'no adopted resolution or presidential statement found: a press release without a decision yields no facts' });
     return result();
   }
   const dateline = readDateline(text);
@@ -97,39 +124,49 @@ export function parsePressRelease(text: string, options: PressReleaseOptions = {
   if (!adoption) {
     warnings.push({
       code: 'NO_ADOPTION_DATE',
-      message: `no dateline and no date in the lead: ${main.symbol} is not recorded as a decision, and periods cannot be resolved`,
-      source: span(text, main.start, main.end),
+      message: `no dateline and no date in the lead: ${decisions.map((d) => d.symbol).join(', ')} not recorded as decisions, and periods cannot be resolved`,
+      source: span(text, decisions[0].start, decisions[0].end),
     });
   }
-  const decision: DecisionRef = { symbol: main.symbol, adoptedOn: adoption?.iso ?? null };
 
-  const sentences = splitSentences(text);
-  // The vote and Chapter VII are stated about the main decision; the sentence that adopts it is
-  // the decision fact's source.
-  const adoptingSentence = sentences.find((s) => s.start <= main.start && main.end <= s.end) ?? { start: main.start, end: main.end };
-  const vote = readVote(text);
+  // One decision: the vote and Chapter VII may be stated anywhere in the release. Several: each
+  // is read from the sentence that adopts it.
+  const single = decisions.length === 1;
   if (adoption) {
-    facts.push({
-      kind: 'decision',
-      symbol: main.symbol,
-      decisionKind: 'resolution',
-      adoptedOn: adoption.iso,
-      vote: vote?.vote ?? null,
-      chapterVII: readChapterVII(text),
-      meeting: readMeeting(text.slice(0, 300)),
-      agendaItem: null,
-      writtenProcedureRecord: null,
-      source: span(text, adoptingSentence.start, adoptingSentence.end),
-    });
+    for (const d of decisions) {
+      const own = sentenceOf(d);
+      const passage = single ? text : text.slice(own.start, own.end);
+      facts.push({
+        kind: 'decision',
+        symbol: d.symbol,
+        decisionKind: d.kind,
+        adoptedOn: adoption.iso,
+        vote: d.kind === 'resolution' ? (readVote(passage)?.vote ?? null) : null,
+        chapterVII: readChapterVII(passage),
+        meeting: readMeeting(text.slice(0, 300)),
+        agendaItem: null,
+        writtenProcedureRecord: null,
+        source: span(text, own.start, own.end),
+      });
+    }
   }
 
+  // Sentences belong to the first decision until a sentence adopts another one.
+  let decision: DecisionRef = { symbol: decisions[0].symbol, adoptedOn: adoption?.iso ?? null };
   const subject = text.slice(0, 1500);
   const agendaItem = agendaItemOf(subject, catalogue);
   const mentions = new MentionFinder(catalogue, subject);
   const candidates: ExtensionCandidate[] = [];
   const terminations: TerminationCandidate[] = [];
   for (const sentence of sentences) {
-    const found = extractSentence({ text, sentence, decision, agendaItem, mentions });
+    const adopted = decisions.filter((d) => d.start >= sentence.start && d.end <= sentence.end);
+    if (adopted.length && !adopted.some((d) => d.symbol === decision.symbol) && !isHistorySentence(text, sentence)) {
+      decision = { symbol: adopted[0].symbol, adoptedOn: decision.adoptedOn };
+    }
+    // A release may cover several agenda items ("sanctions on South Sudan ... UNAMI"): the
+    // sentence's own subject wins over the release's.
+    const local = agendaItemOf(text.slice(sentence.start, sentence.end), catalogue) ?? agendaItem;
+    const found = extractSentence({ text, sentence, decision, agendaItem: local, mentions });
     candidates.push(...found.extensions);
     terminations.push(...found.terminations);
     facts.push(...found.reports);
@@ -140,7 +177,7 @@ export function parsePressRelease(text: string, options: PressReleaseOptions = {
     facts.push(...settled.facts);
     warnings.push(...settled.warnings);
   }
-  // The decision first, then facts in reading order: stable output for clients and tests.
+  // Decisions first, then facts in reading order: stable output for clients and tests.
   facts.sort((a, b) => Number(b.kind === 'decision') - Number(a.kind === 'decision') || a.source.start - b.source.start);
   return result();
 }

@@ -9,6 +9,8 @@ import { parsePressRelease } from './index.js';
  */
 
 const release = (date: string, body: string) => `SC/99999\n${date}\n\nSecurity Council Adopts Resolution 2999 (2020)\n\n${body}`;
+/** A release without a headline: the headline of `release` adopts resolution 2999 (2020). */
+const bare = (date: string, body: string) => `SC/99999\n${date}\n\n${body}`;
 const extensions = (facts: ImportedFact[]) => facts.filter((f) => f.kind === 'mandate_extended');
 
 describe('press-release sentence rules', () => {
@@ -72,5 +74,40 @@ describe('press-release sentence rules', () => {
     const r = parsePressRelease(release('22 DECEMBER 2020', 'The Security Council today unanimously adopted resolution 2999 (2020), extending the mandate of UNMISS until March 15, 2021.'));
     expect(r.facts.find((f) => f.kind === 'decision')).toMatchObject({ adoptedOn: '2020-12-22' });
     expect(extensions(r.facts)).toMatchObject([{ until: '2021-03-15' }]);
+  });
+});
+
+describe('press releases reporting several decisions or a presidential statement (texts written by us)', () => {
+  it('attributes each extension to the resolution adopted in its sentence', () => {
+    const r = parsePressRelease(
+      bare(
+        '29 MAY 2020',
+        'By a vote of 13 in favour to none against, with 2 abstentions (China, Russian Federation), adopting resolution 2521 (2020), the Council renewed until 31 May 2021 the sanctions measures on South Sudan and extended until 1 July 2021 the mandate of the Panel of Experts. Unanimously adopting resolution 2522 (2020), the Council extended the mandate of the United Nations Assistance Mission for Iraq (UNAMI) until 31 May 2021.',
+      ),
+    );
+    const decisions = r.facts.filter((f) => f.kind === 'decision');
+    expect(decisions).toMatchObject([
+      { symbol: 'S/RES/2521 (2020)', vote: { for: 13, against: 0, abstaining: 2 } },
+      { symbol: 'S/RES/2522 (2020)', vote: { for: 15, against: 0, abstaining: 0 } },
+    ]);
+    expect(extensions(r.facts).map((f) => [f.mandateId, f.until, f.decision])).toEqual([
+      ['south-sudan-sanctions', '2021-05-31', 'S/RES/2521 (2020)'],
+      ['south-sudan-panel-of-experts', '2021-07-01', 'S/RES/2521 (2020)'],
+      ['unami', '2021-05-31', 'S/RES/2522 (2020)'],
+    ]);
+  });
+
+  it('records a presidential statement without a vote, and its report request', () => {
+    const r = parsePressRelease(
+      'SC/99998\n14 MAY 2020\n\nIn a presidential statement (S/PRST/2020/5) issued today, the Security Council requested the Secretary-General to submit a report on the situation in Mali by 30 September 2020.',
+    );
+    expect(r.facts.find((f) => f.kind === 'decision')).toMatchObject({ symbol: 'S/PRST/2020/5', decisionKind: 'presidential_statement', vote: null, adoptedOn: '2020-05-14' });
+    expect(r.facts.filter((f) => f.kind === 'report_request')).toMatchObject([{ decision: 'S/PRST/2020/5', dueOn: '2020-09-30' }]);
+  });
+
+  it('does not take a resolution recalled as history for the release\'s decision', () => {
+    const r = parsePressRelease(bare('30 MARCH 2020', 'Unanimously adopting resolution 2515 (2020), the Council extended until 30 April 2021 the mandate of the DPRK Panel of Experts. The Council previously adopted resolution 2464 (2019), extending the mandate until 24 April 2020.'));
+    expect(r.facts.filter((f) => f.kind === 'decision').map((f) => (f as { symbol: string }).symbol)).toEqual(['S/RES/2515 (2020)']);
+    expect(extensions(r.facts).map((f) => f.until)).toEqual(['2021-04-30']);
   });
 });
