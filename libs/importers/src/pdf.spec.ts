@@ -29,6 +29,14 @@ describe('extractPdfText', () => {
     expect(pdf.text).toBe('First line\nsecond line\n\nNew paragraph');
   });
 
+  it('joins words hyphenated at line ends, keeps real hyphens, and still finds the mandate', async () => {
+    const text = 'SC/14235\n29 JUNE 2020\n\nUnanimously adopting resolution 2531 (2020), the Council extended\nthe mandate of the United Nations Multidimensional Integrated Stabiliza-\ntion Mission in Mali until 30 June 2021. The African Union-\nUnited Nations Hybrid Operation was mentioned.';
+    const pdf = await extractPdfText(minimalPdf(text, { wrapAt: 200 }));
+    expect(pdf.text).toContain('Integrated Stabilization Mission in Mali');
+    expect(pdf.text).toContain('African Union-\nUnited Nations');
+    expect(parsePressRelease(pdf.text).facts.filter((f) => f.kind === 'mandate_extended')).toMatchObject([{ mandateId: 'minusma', until: '2021-06-30' }]);
+  });
+
   it('reads at most maxPages pages and says so', async () => {
     const text = Array.from({ length: 30 }, (_, i) => `Paragraph ${i + 1}.`).join('\n\n');
     const pdf = await extractPdfText(minimalPdf(text, { linesPerPage: 10 }), { maxPages: 2 });

@@ -65,8 +65,12 @@ function pageLines(items: TextItem[]): string[] {
   const gaps = lines.slice(1).map((l, i) => lines[i].y - l.y).filter((g) => g > 0).sort((a, b) => a - b);
   const usualGap = gaps.length ? gaps[Math.floor((gaps.length - 1) / 4)] : 0;
   const out: string[] = [];
+  let joinNext = false;
   lines.forEach((line, i) => {
-    if (i > 0 && usualGap > 0 && lines[i - 1].y - line.y > usualGap * 1.5) out.push('');
+    if (i > 0 && usualGap > 0 && lines[i - 1].y - line.y > usualGap * 1.5) {
+      out.push('');
+      joinNext = false;
+    }
     line.items.sort((a, b) => a.transform[4] - b.transform[4]);
     let text = '';
     let lastEnd: number | null = null;
@@ -77,7 +81,12 @@ function pageLines(items: TextItem[]): string[] {
       text += item.str;
       lastEnd = x + item.width;
     }
-    out.push(text.replace(/\s+$/, ''));
+    text = text.replace(/\s+$/, '');
+    // A word hyphenated at the end of a line ("Stabiliza-" / "tion") is one word again; a
+    // hyphen before a capital ("Union-" / "United Nations") is a real one and stays.
+    if (joinNext && out.length && /^[a-z]/.test(text)) out[out.length - 1] = out[out.length - 1].slice(0, -1) + text;
+    else out.push(text);
+    joinNext = /[a-z]-$/.test(out[out.length - 1] ?? '');
   });
   return out;
 }

@@ -71,7 +71,7 @@ function escapeSpelling(spelling: string): string {
   return words
     .map((word, i) => {
       const last = i === words.length - 1;
-      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/['’]/g, "['’]").replace(/[-‐‑–]/g, '[-‐‑–]');
+      const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/['’]/g, "['’]").replace(/[-‐‑–]/g, '[-‐‑–]\\s*'); // "Union-\nUnited" in PDF text
       // Headlines drop articles ("Mission in Democratic Republic of Congo").
       if (!last && i > 0 && /^the$/i.test(word)) return '(?:the\\s+)?';
       return last ? escaped : `${escaped}\\s+`;
