@@ -39,8 +39,7 @@ function toMatch(m: RegExpExecArray, offset = 0): EnDateMatch | null {
   const day = Number(dayText);
   const month = MONTHS[monthText];
   if (!month || day < 1 || day > 31) return null;
-  // "May 2015" would read as day 20 of May without this guard: a 4-digit "day" never matches
-  // because \d{1,2} is followed by \b, so only plausible days reach here.
+  // "June 2015" is not 20 June: the pattern's final \b refuses a day cut out of a year.
   return { start: offset + m.index, end: offset + m.index + m[0].length, year: yearText ? Number(yearText) : null, month, day };
 }
 

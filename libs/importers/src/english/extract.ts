@@ -1,6 +1,6 @@
 import { addDays } from '#libs/domain';
 import type { ImportWarning, ImportedFact, SourceSpan } from '../types.js';
-import { DATE_PATTERN, addPeriod, dateAt, isoOnOrAfter, numberOf, NUMBER_WORD_PATTERN, type EnDateMatch } from './dates.js';
+import { DATE_PATTERN, addPeriod, dateAt, isoOf, isoOnOrAfter, numberOf, NUMBER_WORD_PATTERN, type EnDateMatch } from './dates.js';
 import type { MentionFinder, MandateMention } from './mandates.js';
 import type { Span } from './sentences.js';
 
@@ -147,7 +147,7 @@ function dateAfter(text: string, pattern: RegExp, from: number, to: number): { s
 
 /** Resolves a date whose year the text may omit: on or after the decision's adoption. */
 function resolveDate(d: EnDateMatch, decision: DecisionRef): string | null {
-  if (d.year) return isoOnOrAfter(d, `${d.year}-01-01`);
+  if (d.year) return isoOf(d);
   return decision.adoptedOn ? isoOnOrAfter(d, decision.adoptedOn) : null;
 }
 
