@@ -6,6 +6,7 @@ import { minimalPdf } from '../test-support/minimal-pdf.js';
 import { detectFormat } from './detect.js';
 import { ImportInputError } from './errors.js';
 import { parseDocument } from './parse.js';
+import { toEvents } from './to-events.js';
 import type { ImportedFact } from './types.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -88,6 +89,30 @@ describe('parseDocument', () => {
     await expect(parseDocument(new Uint8Array([0xc3, 0x28, 0xa0, 0xa1]))).rejects.toMatchObject({ code: 'NOT_UTF8' });
     await expect(parseDocument(new TextEncoder().encode('%PDF-1.7\ngarbage'), { format: 'pdf' })).rejects.toMatchObject({ name: 'ImportInputError' });
     await expect(parseDocument('x'.repeat(20), { maxBytes: 10 })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+  });
+});
+
+describe('facts become valid domain events', () => {
+  it('every English fact validates, and the same fact from two documents is one event', async () => {
+    const { readdirSync } = await import('node:fs');
+    const docs = [
+      ...readdirSync(join(ROOT, 'test-fixtures/press-releases')).filter((n) => n.endsWith('.txt')).map((n) => `test-fixtures/press-releases/${n}`),
+      REPERTOIRE_EN,
+    ];
+    const ids = new Map<string, string[]>();
+    for (const path of docs) {
+      const doc = await parseDocument(read(path));
+      const problems: Array<{ code: string }> = [];
+      const events = toEvents(doc, problems as never);
+      expect(problems, path).toEqual([]);
+      expect(events.length, path).toBe(doc.facts.length);
+      for (const e of events) ids.set(e.id, [...(ids.get(e.id) ?? []), path]);
+    }
+    // MINUSMA until 30 June 2021 by 2531 (2020): press release and English Repertoire, one event.
+    const zh = await parseDocument(read(REPERTOIRE_ZH));
+    const zhIds = new Set(toEvents(zh, []).map((e) => e.id));
+    const shared = [...ids.entries()].filter(([id, paths]) => paths.length > 1 && zhIds.has(id));
+    expect(shared.length).toBeGreaterThan(0);
   });
 });
 
