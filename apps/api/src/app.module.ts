@@ -9,6 +9,7 @@ import { ClockModule } from './clock/clock.module.js';
 import { EventsModule } from './events/events.module.js';
 import { FactsModule } from './facts/facts.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ImportsModule } from './imports/imports.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import type { ApiRuntime } from './runtime.js';
@@ -48,7 +49,7 @@ export class AppModule {
   static forRoot(rt: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, HealthModule, MetricsModule],
+      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule],
     };
   }
 }
