@@ -44,9 +44,9 @@ describe('imports over HTTP', () => {
     multipart.append('file', new Blob([press], { type: 'text/plain; charset=utf-8' }), 'sc14235.txt');
     const again = await fetch(`${t.base}/api/imports`, { method: 'POST', headers: { authorization: `Bearer ${editor}` }, body: multipart });
     expect(again.status).toBe(201);
-    const body = await again.json();
+    const body = (await again.json()) as { id: string; format: string; events: { type: string; status: string }[] };
     expect(body.format).toBe('press-release');
-    expect(body.events.find((e: { type: string }) => e.type === 'MandateExtended').status).toBe('duplicate');
+    expect(body.events.find((e) => e.type === 'MandateExtended')?.status).toBe('duplicate');
 
     const one = await t.request('GET', `/api/imports/${r.json.id}`);
     expect(one.json).toMatchObject({ id: r.json.id, text: seed, appended: r.json.appended });
