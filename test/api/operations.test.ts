@@ -120,3 +120,23 @@ describe('operations: health, metrics, OpenAPI, console files', () => {
     expect((await t.request('POST', '/somewhere', { key: null, body: {} })).status).toBe(404);
   });
 });
+
+describe('OpenAPI response schemas', () => {
+  it('documents a success schema for every JSON operation', async () => {
+    const t = await startTestApi('openapi');
+    try {
+      const doc = (await t.request('GET', '/api/openapi.json', { key: null })).json;
+      const missing: string[] = [];
+      for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>)) {
+        for (const [method, op] of Object.entries(ops)) {
+          const success = Object.entries(op.responses).find(([code]) => /^2/.test(code));
+          const documented = success && (success[0] === '204' || success[1].content?.['application/json']?.schema);
+          if (!documented && !['/health', '/health/ready', '/metrics'].includes(p)) missing.push(`${method.toUpperCase()} ${p}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});

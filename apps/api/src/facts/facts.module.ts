@@ -28,7 +28,9 @@ import { EventsModule } from '../events/events.module.js';
 import { EventWriter } from '../events/event-writer.service.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { cursorParam, limitParam } from '../platform/pagination.js';
-import { ApiZodBody, ApiZodQuery, ZodBody, ZodQuery } from '../platform/zod.js';
+import { pageSchema } from '../platform/pagination.js';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse, ZodBody, ZodQuery } from '../platform/zod.js';
+import { agendaItemSummary, decisionItem, mandateDetail, mandateSummary, meetingItem, recordedFact, upcomingItem } from './read-schemas.js';
 
 // Request bodies: the contract's field names, mapped onto the domain's event schemas (which
 // normalise symbols and apply defaults). Unknown fields are refused: a misspelt `expiresOn`
@@ -114,6 +116,7 @@ export class FactsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Record a meeting (MeetingHeld); re-sending the same meeting changes nothing (200)' })
   @ApiZodBody(meetingBody)
+  @ApiZodResponse(201, recordedFact, 'Recorded (200: already recorded)')
   async meeting(@ZodBody(meetingBody) body: z.output<typeof meetingBody>, @Actor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { fact, result } = await this.record('MeetingHeld', { ...body, meetingId: meetingIdOf(body.symbol) }, actor, req, res);
     return { ...fact.data, id: fact.data.meetingId, eventId: fact.id, streamId: result.streamId };
@@ -124,6 +127,7 @@ export class FactsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Record a decision (DecisionAdopted); re-sending the same decision changes nothing (200)' })
   @ApiZodBody(decisionBody)
+  @ApiZodResponse(201, recordedFact, 'Recorded (200: already recorded)')
   async decision(@ZodBody(decisionBody) body: z.output<typeof decisionBody>, @Actor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { fact, result } = await this.record('DecisionAdopted', body, actor, req, res);
     return { ...fact.data, eventId: fact.id, streamId: result.streamId };
@@ -134,6 +138,7 @@ export class FactsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Establish a mandate (MandateEstablished); 409 if the mandate exists' })
   @ApiZodBody(mandateBody)
+  @ApiZodResponse(201, mandateDetail, 'Established')
   async createMandate(@ZodBody(mandateBody) body: z.output<typeof mandateBody>, @Actor() actor: Actor, @Req() req: Request) {
     const { id, ...rest } = body;
     const fact = factEvent('MandateEstablished', { ...rest, mandateId: id });
@@ -154,6 +159,7 @@ export class FactsController {
   @ApiOperation({ summary: 'Record an extension of a mandate (MandateExtended) until a new last day' })
   @ApiParam({ name: 'id', example: 'minusma' })
   @ApiZodBody(extensionBody)
+  @ApiZodResponse(201, mandateDetail, 'Recorded (200: already recorded)')
   async extend(@Param('id') id: string, @ZodBody(extensionBody) body: z.output<typeof extensionBody>, @Actor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     await this.requireMandate(id);
     await this.record('MandateExtended', { ...body, mandateId: id }, actor, req, res);
@@ -166,6 +172,7 @@ export class FactsController {
   @ApiOperation({ summary: 'Record the termination of a mandate (MandateTerminated): `on` is its last day in force' })
   @ApiParam({ name: 'id', example: 'minusma' })
   @ApiZodBody(terminationBody)
+  @ApiZodResponse(201, mandateDetail, 'Recorded (200: already recorded)')
   async terminate(@Param('id') id: string, @ZodBody(terminationBody) body: z.output<typeof terminationBody>, @Actor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     await this.requireMandate(id);
     await this.record('MandateTerminated', { ...body, mandateId: id }, actor, req, res);
@@ -177,6 +184,7 @@ export class FactsController {
   @Get('mandates')
   @ApiOperation({ summary: 'Mandates, filtered by status, type, agenda item or a search in any language' })
   @ApiZodQuery(mandatesQuery)
+  @ApiZodResponse(200, pageSchema(mandateSummary))
   listMandates(@ZodQuery(mandatesQuery) q: z.output<typeof mandatesQuery>) {
     return this.mandates.list({ ...q, asOf: q.asOf ?? this.today() });
   }
@@ -184,6 +192,7 @@ export class FactsController {
   @Get('mandates/upcoming')
   @ApiOperation({ summary: 'Mandates in force whose expiry falls within `within` days of `asOf`, soonest first' })
   @ApiZodQuery(upcomingQuery)
+  @ApiZodResponse(200, pageSchema(upcomingItem))
   upcoming(@ZodQuery(upcomingQuery) q: z.output<typeof upcomingQuery>) {
     return this.mandates.upcoming({ ...q, asOf: q.asOf ?? this.today() });
   }
@@ -192,6 +201,7 @@ export class FactsController {
   @ApiOperation({ summary: 'One mandate as of a date (decisions adopted by then), optionally as known at an instant, with its history' })
   @ApiParam({ name: 'id', example: 'minusma' })
   @ApiZodQuery(mandateQuery)
+  @ApiZodResponse(200, mandateDetail)
   async getMandate(@Param('id') id: string, @ZodQuery(mandateQuery) q: z.output<typeof mandateQuery>) {
     const detail = await this.mandates.get(id, {
       asOf: q.asOf ?? this.today(),
@@ -205,6 +215,7 @@ export class FactsController {
   @Get('meetings')
   @ApiOperation({ summary: 'Meetings by date, optionally of one agenda item and within dates' })
   @ApiZodQuery(dateRangeQuery)
+  @ApiZodResponse(200, pageSchema(meetingItem))
   listMeetings(@ZodQuery(dateRangeQuery) q: z.output<typeof dateRangeQuery>) {
     return this.meetings.list(q);
   }
@@ -212,6 +223,7 @@ export class FactsController {
   @Get('decisions')
   @ApiOperation({ summary: 'Decisions by adoption date, optionally of one agenda item and within dates' })
   @ApiZodQuery(dateRangeQuery)
+  @ApiZodResponse(200, pageSchema(decisionItem))
   listDecisions(@ZodQuery(dateRangeQuery) q: z.output<typeof dateRangeQuery>) {
     return this.decisions.list(q);
   }
@@ -219,6 +231,7 @@ export class FactsController {
   @Get('agenda-items')
   @ApiOperation({ summary: 'Agenda items with their names and counts' })
   @ApiZodQuery(z.object({ limit: limitParam, cursor: cursorParam }))
+  @ApiZodResponse(200, pageSchema(agendaItemSummary))
   listAgendaItems(@ZodQuery(z.object({ limit: limitParam, cursor: cursorParam })) q: { limit: number; cursor?: string }) {
     return this.agendaItems.list(q);
   }

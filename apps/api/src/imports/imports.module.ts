@@ -13,8 +13,8 @@ import { EventsModule } from '../events/events.module.js';
 import { EventWriter } from '../events/event-writer.service.js';
 import { ApiError, notFound } from '../platform/errors.js';
 import { readDocumentBody } from '../platform/document-body.js';
-import { decodeCursor, encodeCursor, limitParam, cursorParam } from '../platform/pagination.js';
-import { ApiZodQuery, ZodQuery, ZodValidationPipe } from '../platform/zod.js';
+import { decodeCursor, encodeCursor, limitParam, cursorParam, pageSchema } from '../platform/pagination.js';
+import { ApiZodQuery, ApiZodResponse, ZodQuery, ZodValidationPipe } from '../platform/zod.js';
 
 const importQuery = z.object({
   dryRun: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false').transform((v) => v === 'true'),
@@ -28,6 +28,35 @@ function inputError(err: ImportInputError): ApiError {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const span = z.object({ start: z.number().int(), end: z.number().int(), quote: z.string() }).describe('UTF-16 offsets into `text`');
+const importSummary = z.object({
+  id: z.uuid(),
+  format: z.string(),
+  container: z.enum(['text', 'pdf']),
+  documentSha256: z.string(),
+  dryRun: z.boolean(),
+  appended: z.number().int(),
+  duplicates: z.number().int(),
+  conflicts: z.number().int(),
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), source: span.optional() })),
+  createdAt: z.string(),
+});
+const importOutcome = importSummary.extend({
+  text: z.string().describe("The document's text (a PDF's extracted text)"),
+  facts: z.array(z.object({ kind: z.string(), source: span }).catchall(z.unknown())),
+  events: z.array(
+    z.object({
+      streamId: z.string(),
+      id: z.uuid(),
+      type: z.string(),
+      data: z.record(z.string(), z.unknown()),
+      status: z.enum(['new', 'duplicate', 'conflict']),
+      source: span,
+      origin: z.enum(['document', 'catalogue']),
+    }),
+  ),
+});
 
 const view = ({ checkpoint: _internal, ...outcome }: ImportOutcome) => outcome;
 
@@ -57,6 +86,7 @@ export class ImportsController {
   @ApiZodQuery(importQuery)
   @ApiConsumes('text/plain', 'text/csv', 'application/pdf', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiZodResponse(201, importOutcome, 'Imported (200 for a dry run)')
   async run(@Query() rawQuery: unknown, @Actor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const query = new ZodValidationPipe(importQuery, 'query').transform(rawQuery);
     const document = await readDocumentBody(req, res);
@@ -80,6 +110,7 @@ export class ImportsController {
   @Get()
   @ApiOperation({ summary: 'Imports, newest first (without their texts and facts)' })
   @ApiZodQuery(listQuery)
+  @ApiZodResponse(200, pageSchema(importSummary))
   async list(@ZodQuery(listQuery) q: z.output<typeof listQuery>) {
     const before = decodeCursor(q.cursor, z.iso.datetime());
     const page = await this.imports.list({ limit: q.limit, before });
@@ -89,6 +120,7 @@ export class ImportsController {
   @Get(':id')
   @ApiOperation({ summary: 'One import: its text (for a PDF, the extracted text the offsets index into), facts, events and warnings' })
   @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiZodResponse(200, importOutcome)
   async get(@Param('id') id: string) {
     const outcome = UUID.test(id) ? await this.imports.get(id) : null;
     if (!outcome) throw notFound(`No import ${id}`);
