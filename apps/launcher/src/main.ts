@@ -1,12 +1,9 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '#libs/config';
-import { createLogger } from '#libs/platform';
 import { bootstrapAdminKey } from '../../api/src/auth/admin-key-bootstrap.js';
 import { createApiApp, type ApiApp } from '../../api/src/create-app.js';
 import { createRuntime } from '../../api/src/runtime.js';
-import { prepareInfrastructure } from './infrastructure.js';
-import { RedisUnavailableError } from './local-redis.js';
-import { exitWithMessage, onShutdownSignal } from './process.js';
+import { failed, prepareEntry } from './entry.js';
+import { onShutdownSignal } from './process.js';
 import { startWorker, type RunningWorker } from './worker-loader.js';
 
 /**
@@ -16,24 +13,7 @@ import { startWorker, type RunningWorker } from './worker-loader.js';
  * stopped.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) exitWithMessage(err.message);
-    throw err;
-  }
-  const logger = createLogger({ level: config.logLevel });
-  for (const warning of config.warnings) logger.warn(warning);
-
-  let infra;
-  try {
-    infra = await prepareInfrastructure(config, logger);
-  } catch (err) {
-    if (err instanceof RedisUnavailableError) exitWithMessage(err.message);
-    throw err;
-  }
-
+  const { config, logger, infra } = await prepareEntry('mandate-watch');
   let api: ApiApp | undefined;
   let worker: RunningWorker | undefined;
   onShutdownSignal(logger, async () => {
@@ -58,7 +38,4 @@ async function main(): Promise<void> {
   if (admin.key && process.stdout.isTTY) process.stdout.write(`New admin API key (also in ${shown(admin.file!)}): ${admin.key}\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`Mandate Watch failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(failed('Mandate Watch failed to start'));

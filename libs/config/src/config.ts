@@ -160,16 +160,3 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnings,
   };
 }
-
-/** For entry points: the config, or the ConfigError's message on stderr and exit code 1. */
-export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
-  try {
-    return loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-}
