@@ -29,7 +29,8 @@ export function requestLogging(logger: Logger) {
       res.setHeader('x-request-id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'info'),
+    // Client errors are the client's business (info); server errors are ours.
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     serializers: {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
