@@ -85,6 +85,8 @@ describe('errors', () => {
     expect(notBrotli.json.error.code).toBe('BAD_REQUEST');
     const latin1 = await t.request('POST', '/api/keys', { rawBody: '{}', headers: { 'content-type': 'application/json; charset=latin1' } });
     expect(latin1.status).toBe(415);
+    const craftedCursor = Buffer.from(JSON.stringify(['not-a-date', 'x'])).toString('base64url');
+    expect((await t.request('GET', `/api/meetings?cursor=${craftedCursor}`)).status).toBe(400);
     const repeated = await t.request('GET', '/api/keys?limit=1&limit=2');
     expect(repeated.json.error.details[0].path).toBe('limit');
   });

@@ -136,6 +136,11 @@ export function toApiError(err: unknown, request?: { method?: string; url?: stri
   if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState) && (err as { severity?: unknown }).severity !== undefined) {
     return { error: new ApiError(400, 'INVALID_VALUE', 'A value in the request cannot be stored or compared (for example a NUL character or an out-of-range number)'), internal: false };
   }
+  // Prisma refuses a query built from a value it cannot use (e.g. an invalid date decoded from a
+  // crafted cursor) before it reaches the database: again the request's value.
+  if (err instanceof Error && err.name === 'PrismaClientValidationError') {
+    return { error: new ApiError(400, 'INVALID_VALUE', 'A value in the request (or its cursor) is not usable'), internal: false };
+  }
   const dependency = isDependencyUnavailable(err);
   if (dependency) {
     return {
