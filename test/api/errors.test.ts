@@ -103,6 +103,7 @@ describe('errors', () => {
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(r.headers.get('x-powered-by')).toBeNull();
+    expect((await t.request('GET', '/api/me')).headers.get('cache-control')).toBe('no-store');
   });
 
   it('never answered 500 to any of this', () => {

@@ -8,7 +8,7 @@ import { AppModule } from './app.module.js';
 import { httpMetricsMiddleware } from './metrics/metrics.module.js';
 import { serveOpenApi } from './openapi.js';
 import { expressErrorHandler, ApiExceptionFilter } from './platform/exception.filter.js';
-import { consoleStatic, jsonBodies, requestLogging, requireJsonBodies, securityHeaders } from './platform/http-pipeline.js';
+import { consoleStatic, jsonBodies, noStoreForApi, requestLogging, requireJsonBodies, securityHeaders } from './platform/http-pipeline.js';
 import { closeRuntime, type ApiRuntime } from './runtime.js';
 
 export interface ApiApp {
@@ -35,6 +35,7 @@ export async function createApiApp(runtime: ApiRuntime, options: { consoleDist?:
   app.use(requestLogging(runtime.logger));
   app.use(httpMetricsMiddleware(runtime.metrics));
   app.use(securityHeaders({ https: runtime.config.publicUrl.startsWith('https:') }));
+  app.use(noStoreForApi());
   app.use(requireJsonBodies());
   app.use(jsonBodies());
   app.use(expressErrorHandler(runtime.logger));

@@ -65,6 +65,14 @@ export function securityHeaders(opts: { https: boolean }) {
   });
 }
 
+/** Authenticated answers must not be kept by shared caches or the browser's back/forward cache. */
+export function noStoreForApi() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.path === '/api' || req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+}
+
 const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 
 /** 415 for a body that is not JSON, before anything tries to parse it. */
