@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const base = `http://localhost:${port}`;
   const shown = (file: string) => (file.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), file) : file);
   const adminHint =
-    admin.source === 'env' ? 'admin key from ADMIN_API_KEY' : admin.file ? `admin key in ${shown(admin.file)}` : 'admin key: see GET /api/keys';
+    admin.source === 'env' ? 'admin key from ADMIN_API_KEY' : admin.file ? `admin key in ${shown(admin.file)}` : 'admin keys exist already (set ADMIN_API_KEY to add one)';
   // Plain stdout, not the logger: this is for the person who ran `npm start`.
   process.stdout.write(`Mandate Watch on ${base} — API docs ${base}/api/docs — ${adminHint}\n`);
   // The key itself only on a terminal (never into log files or CI output), and only when new.
