@@ -14,7 +14,7 @@ import { closeRuntime, type ApiRuntime } from './runtime.js';
 export interface ApiApp {
   app: INestApplication;
   runtime: ApiRuntime;
-  /** Listens on config.port (0 = any free port); resolves to the port actually bound. */
+  /** Listens on config.port (0 = any free port) on every interface, IPv6 and IPv4, unless a host is given; resolves to the port bound. */
   listen(host?: string): Promise<number>;
   /** Stops taking connections, lets running requests finish, then releases the runtime. */
   close(): Promise<void>;
@@ -38,9 +38,10 @@ export async function createApiApp(runtime: ApiRuntime, options: { consoleDist?:
   app.use(noStoreForApi());
   app.use(requireJsonBodies());
   app.use(jsonBodies());
-  app.use(expressErrorHandler(runtime.logger));
   const consoleFiles = consoleStatic(options.consoleDist ?? path.join(projectRoot(), 'apps/console/dist'));
   if (consoleFiles) app.use(consoleFiles);
+  // Errors of the middleware above (Nest's routes below have the exception filter).
+  app.use(expressErrorHandler(runtime.logger));
   app.useGlobalFilters(new ApiExceptionFilter(runtime.logger));
   serveOpenApi(app);
   await app.init();
@@ -49,8 +50,9 @@ export async function createApiApp(runtime: ApiRuntime, options: { consoleDist?:
   return {
     app,
     runtime,
-    async listen(host = '0.0.0.0') {
-      await app.listen(runtime.config.port, host);
+    async listen(host?: string) {
+      if (host) await app.listen(runtime.config.port, host);
+      else await app.listen(runtime.config.port);
       const address = app.getHttpServer().address();
       return typeof address === 'object' && address ? address.port : runtime.config.port;
     },
