@@ -5,3 +5,4 @@ export * from './facts.js';
 export * from './clock.js';
 export * from './mandate.js';
 export * from './alerts.js';
+export * from './dates.js';
