@@ -1,5 +1,5 @@
 import { factEvent, parseEventData, type EventType, type FactEvent } from '#libs/domain';
-import type { ImportWarning, ImportedFact, ParseResult } from './types.js';
+import type { ImportWarning, ImportedFact, ParseResult, SourceSpan } from './types.js';
 
 type FactEventType = Exclude<EventType, 'FactCorrected'>;
 
@@ -40,7 +40,19 @@ function eventDataOf(fact: ImportedFact): Record<string, unknown> {
  * becomes one event; two different statements of it become one event and a `CONFLICTING_FACT`.
  */
 export function toEvents(result: ParseResult, warnings: ImportWarning[] = result.warnings): FactEvent[] {
-  const events = new Map<string, FactEvent>();
+  return toSourcedEvents(result, warnings).map((s) => s.event);
+}
+
+/** A fact's event together with the span of the document that stated it (for provenance). */
+export interface SourcedEvent {
+  event: FactEvent;
+  source: SourceSpan;
+  factKind: ImportedFact['kind'];
+}
+
+/** Like toEvents, keeping each event's source span (the first statement of it). */
+export function toSourcedEvents(result: ParseResult, warnings: ImportWarning[] = result.warnings): SourcedEvent[] {
+  const events = new Map<string, SourcedEvent>();
   for (const fact of result.facts) {
     const type = EVENT_TYPE_OF_KIND[fact.kind];
     if (!type) {
@@ -59,12 +71,12 @@ export function toEvents(result: ParseResult, warnings: ImportWarning[] = result
     const event = factEvent(type, parsed.data as never) as FactEvent;
     const previous = events.get(event.id);
     if (previous) {
-      if (JSON.stringify(previous.data) !== JSON.stringify(event.data)) {
+      if (JSON.stringify(previous.event.data) !== JSON.stringify(event.data)) {
         warnings.push({ code: 'CONFLICTING_FACT', message: `two different statements of the same ${type} (${event.streamId}); the first is kept`, source: fact.source });
       }
       continue;
     }
-    events.set(event.id, event);
+    events.set(event.id, { event, source: fact.source, factKind: fact.kind });
   }
   return [...events.values()];
 }
