@@ -56,13 +56,14 @@ export class MovableClock implements AlertingClock {
 }
 
 /** Polls until `check` returns a truthy value (no timed assertions: generous timeout, then fail). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000): Promise<T> {
+type Falsy = null | undefined | false | 0 | '';
+export async function waitFor<T>(what: string, check: () => Promise<T | Falsy> | T | Falsy, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v) return v;
+      if (v) return v as T;
     } catch (err) {
       last = err;
     }

@@ -81,8 +81,8 @@ export class DeliveryProcessor {
       return { outcome: 'sent' };
     }
     if (result.gone) {
-      await this.subscriptions.disable(sub.id, `the endpoint answered 410 Gone (delivery ${delivery.id})`);
       await this.deliveries.markFailed(delivery.id, `${result.error} — endpoint disabled`);
+      await this.subscriptions.disable(sub.id, `the endpoint answered 410 Gone (delivery ${delivery.id})`);
       return { outcome: 'failed', detail: result.error };
     }
     const { disabled } = await this.subscriptions.noteWebhookFailure(sub.id, WEBHOOK_DISABLE_AFTER_MS, result.error);

@@ -129,6 +129,13 @@ describe('planning', () => {
     expect(notices('2021-06-08T12:00:00Z')).toEqual([]);
   });
 
+  it('no notice of a fact recorded today without its adoption date when its period is over (history)', () => {
+    const late = minusma([{ eventId: 'e3', kind: 'extended', effectiveOn: '2026-11-26', expiresOn: '2021-06-30', seq: 3 }]);
+    expect(plan('2026-11-26T08:00:00Z', late)).toEqual([]);
+    const current = minusma([{ eventId: 'e3', kind: 'extended', effectiveOn: '2026-11-26', expiresOn: '2027-06-30', seq: 3 }]);
+    expect(plan('2026-11-26T08:00:00Z', current).filter((p) => p.kind === 'mandate_extended')).toHaveLength(1);
+  });
+
   it('an import of history with a real clock plans nothing', () => {
     const history: MandateAlertFacts = {
       mandateId: 'unmis',

@@ -171,7 +171,8 @@ const NOTICE_KIND = { established: 'mandate_established', extended: 'mandate_ext
  * no-flood rules applied:
  * - never a reminder about a date already past;
  * - of the reminders of one target that are already due, only the latest (smallest lead);
- * - notices and `mandate_expired` only for dates within `backfillDays` of today;
+ * - notices and `mandate_expired` only for dates within `backfillDays` of today, and no notice
+ *   of an extension or establishment whose period is already over;
  * - only reminders of the expiry in effect today (an extension drops the old date's).
  * Alerts due in the future are included (the caller may limit how far ahead it plans).
  */
@@ -217,6 +218,10 @@ export function planMandateAlerts(sub: AlertSubscriptionRules, facts: MandateAle
   for (const t of facts.timeline) {
     const kind = NOTICE_KIND[t.kind];
     if (!wants.has(kind) || t.effectiveOn > today || daysBetween(t.effectiveOn, today) > opts.backfillDays) continue;
+    // A fact recorded without its adoption date takes the recording date as its effective date;
+    // when what it set is already over (an extension until a past date), it is history being
+    // imported, not news.
+    if (t.expiresOn && daysBetween(t.expiresOn, today) > (t.kind === 'terminated' ? opts.backfillDays : 0)) continue;
     // Notices are due as soon as they are known: at the start of the adoption date.
     const notice = make(kind, t.effectiveOn, 0, new Date(`${t.effectiveOn}T00:00:00Z`), t.eventId);
     out.push({ ...notice, late: false });
