@@ -83,4 +83,22 @@ describe('delivery failures', () => {
     expect(row.status).toBe('failed');
     expect(world.receiver.received.length).toBe(before + 1);
   });
+
+  it('an endpoint failing for 5 days (real time) is disabled on its next failure', async () => {
+    clock.set(new Date('2021-05-31T08:00:00Z'));
+    world.receiver.respond = () => 503;
+    const { subscription, secret } = await world.subscriptions.create({ ...base, channel: 'webhook', url: world.receiver.url });
+    world.receiver.secret = secret;
+    // Its earlier deliveries have been failing since six days ago.
+    await world.pool.query(`UPDATE subscriptions SET failing_since = now() - interval '6 days' WHERE id = $1`, [subscription.id]);
+    await waitFor('the reminder to be planned', async () => (await world.deliveries.forSubscription(subscription.id)).length === 1);
+    clock.set(new Date('2021-05-31T09:01:00Z'));
+    await waitFor('the subscription to be disabled', async () => (await world.subscriptions.get(subscription.id))?.status === 'disabled');
+    expect((await world.subscriptions.get(subscription.id))?.disabledReason).toMatch(/5 days.*HTTP 503/);
+    const [row] = await waitFor('the delivery to fail', async () => {
+      const rows = await world.deliveries.forSubscription(subscription.id);
+      return rows[0]?.status === 'failed' ? rows : null;
+    });
+    expect(row.lastError).toContain('disabled after 5 days');
+  });
 });
