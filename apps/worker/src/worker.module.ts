@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { PersistenceModule, ProjectionsModule } from '#libs/persistence';
 import { AlertsModule, type AlertsOptions } from './alerts/alerts.module.js';
 
@@ -6,6 +6,15 @@ export interface WorkerOptions {
   databaseUrl: string;
   /** Alerting runs when given (it needs Redis and the business clock). */
   alerts?: AlertsOptions;
+  /** Releases what the bootstrap made for this worker (its business clock). */
+  onShutdown?: () => Promise<void>;
+}
+
+class ShutdownHook implements OnApplicationShutdown {
+  constructor(private readonly run?: () => Promise<void>) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.run?.();
+  }
 }
 
 /**
@@ -23,6 +32,7 @@ export class WorkerModule {
         ProjectionsModule.forRoot({ run: true }),
         ...(options.alerts ? [AlertsModule.forRoot(options.alerts)] : []),
       ],
+      providers: [{ provide: ShutdownHook, useFactory: () => new ShutdownHook(options.onShutdown) }],
     };
   }
 }
