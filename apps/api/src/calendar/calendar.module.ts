@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Module, Param, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CalendarFeed } from '#libs/alerting';
 import type { BusinessClock } from '#libs/clock';
@@ -18,13 +18,15 @@ export class CalendarController {
     @Inject(BUSINESS_CLOCK) private readonly clock: BusinessClock,
   ) {}
 
-  @Get(':file')
-  @ApiOperation({ summary: "iCalendar feed (RFC 5545) of a subscription's upcoming expiries: one all-day event each" })
-  @ApiParam({ name: 'file', description: '`<calendar token>.ics` (the subscription\'s calendarUrl)' })
-  @ApiProduces('text/calendar')
-  async ics(@Param('file') file: string, @Res() res: Response) {
-    const m = /^([A-Za-z0-9_-]{16,64})\.ics$/.exec(file);
-    const sub = m ? await this.access.subscriptions.findByToken('calendar', m[1]) : null;
+  @Get(':token.ics')
+  @ApiOperation({
+    summary: "iCalendar feed (RFC 5545) of a subscription's upcoming expiries",
+    description: 'One all-day event per upcoming expiry of the mandates in scope; its UID names the mandate and the date, so an extension replaces the event. No API key: the token in the subscription\'s `calendarUrl` is the credential.',
+  })
+  @ApiParam({ name: 'token', description: "The calendar token from the subscription's calendarUrl" })
+  @ApiResponse({ status: 200, description: 'The feed', content: { 'text/calendar': { schema: { type: 'string' } } } })
+  async ics(@Param('token') token: string, @Res() res: Response) {
+    const sub = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await this.access.subscriptions.findByToken('calendar', token) : null;
     if (!sub) throw notFound('No such calendar');
     const body = await this.feed.render(sub, this.clock.now());
     res.type('text/calendar; charset=utf-8').setHeader('Cache-Control', 'private, max-age=300');

@@ -1,7 +1,8 @@
-import { Controller, Get, Header, HttpCode, Module, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Module, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../auth/decorators.js';
+import { notFound } from '../platform/errors.js';
 import { page, paragraph, unsubscribeForm } from './subscriber-pages.js';
 import { SubscriptionAccess, SubscriptionsModule } from './subscriptions.module.js';
 
@@ -17,24 +18,27 @@ const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 export class SubscriberLinksController {
   constructor(private readonly access: SubscriptionAccess) {}
 
-  private notFound(res: Response, what: string) {
-    res.status(404).type('html').send(page('Link not valid', paragraph(`This ${what} link is not valid (any more). Nothing was changed.`)));
+  /** A browser gets a page; anything else the API's JSON error (as every other 404). */
+  private notFound(req: Request, res: Response, what: string) {
+    const message = `This ${what} link is not valid (any more). Nothing was changed.`;
+    if (req.accepts(['json', 'html']) === 'html') return res.status(404).type('html').send(page('Link not valid', paragraph(message)));
+    res.status(404).json(notFound(message).body());
   }
 
   @Get('confirm/:token')
   @Header('Cache-Control', 'no-store')
-  async confirm(@Param('token') token: string, @Res() res: Response) {
+  async confirm(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const sub = TOKEN.test(token) ? await this.access.subscriptions.confirm(token) : null;
-    if (!sub) return this.notFound(res, 'confirmation');
+    if (!sub) return this.notFound(req, res, 'confirmation');
     const text = sub.status === 'active' ? `Alerts will go to ${sub.address ?? sub.url}.` : `The subscription is ${sub.status.replace('_', ' ')}.`;
     res.type('html').send(page('Subscription confirmed', paragraph(text)));
   }
 
   @Get('unsubscribe/:token')
   @Header('Cache-Control', 'no-store')
-  async unsubscribePage(@Param('token') token: string, @Res() res: Response) {
+  async unsubscribePage(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const sub = TOKEN.test(token) ? await this.access.subscriptions.findByToken('unsubscribe', token) : null;
-    if (!sub) return this.notFound(res, 'unsubscribe');
+    if (!sub) return this.notFound(req, res, 'unsubscribe');
     if (sub.status === 'unsubscribed') return res.type('html').send(page('Unsubscribed', paragraph('You are already unsubscribed.')));
     res.type('html').send(page('Unsubscribe', unsubscribeForm(`/unsubscribe/${token}`, sub.address ?? sub.url ?? 'this address')));
   }
@@ -43,9 +47,9 @@ export class SubscriberLinksController {
   @Post('unsubscribe/:token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async unsubscribe(@Param('token') token: string, @Res() res: Response) {
+  async unsubscribe(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const sub = TOKEN.test(token) ? await this.access.subscriptions.unsubscribe(token) : null;
-    if (!sub) return this.notFound(res, 'unsubscribe');
+    if (!sub) return this.notFound(req, res, 'unsubscribe');
     res.type('html').send(page('Unsubscribed', paragraph(`No more Mandate Watch alerts will go to ${sub.address ?? sub.url}.`)));
   }
 }
