@@ -5,7 +5,6 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { Redis } from 'ioredis';
-import type { AlertingClock } from '#libs/alerting';
 import { effectiveDateOf, type EventType } from '#libs/domain';
 import type { EventStore } from '#libs/event-store';
 
@@ -29,30 +28,6 @@ export async function flushPrefix(prefix: string): Promise<number> {
     redis.disconnect();
   }
   return deleted;
-}
-
-/**
- * A business clock for tests that runs forward from where it is set (like the deployment's:
- * real time plus an offset) and tells listeners when it is moved. Shared by the workers of a test
- * the way the deployment's clock is shared through PostgreSQL.
- */
-export class MovableClock implements AlertingClock {
-  private offset = 0;
-  private readonly listeners = new Set<() => void>();
-  constructor(start: Date) {
-    this.offset = start.getTime() - Date.now();
-  }
-  now(): Date {
-    return new Date(Date.now() + this.offset);
-  }
-  set(instant: Date): void {
-    this.offset = instant.getTime() - Date.now();
-    for (const l of this.listeners) l();
-  }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 }
 
 /** Polls until `check` returns a truthy value (no timed assertions: generous timeout, then fail). */

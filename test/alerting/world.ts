@@ -8,12 +8,15 @@ import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { MovableClock, REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';
+import { BusinessClock } from '#libs/clock';
+import { REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';
 
 /**
  * Everything an alerting scenario runs against, all real: a PostgreSQL database of its own,
  * Redis under a prefix of its own, worker processes' Nest contexts, an SMTP server and an HTTP
- * receiver. The business clock is shared by the workers.
+ * receiver. The business clock is the deployment's (`BusinessClock`: real time plus an offset in
+ * PostgreSQL): the test moves it through its own instance, and each worker follows through its
+ * own, as separate processes do.
  */
 export class AlertWorld {
   db!: TestDatabase;
@@ -25,10 +28,13 @@ export class AlertWorld {
   subscriptions!: SubscriptionRepository;
   deliveries!: DeliveryRepository;
   readonly prefix: string;
+  clock!: BusinessClock;
+  private workerClocks = new Map<INestApplicationContext, BusinessClock>();
 
   constructor(
     readonly label: string,
-    readonly clock: MovableClock,
+    /** Where the business clock starts; null: real time. */
+    private readonly startAt: Date | null,
     private readonly overrides: Partial<AlertsOptions> = {},
   ) {
     this.prefix = testPrefix(label);
@@ -36,6 +42,8 @@ export class AlertWorld {
 
   async start(workers: number): Promise<void> {
     this.db = await createTestDatabase(this.label);
+    this.clock = await BusinessClock.start({ connectionString: this.db.url });
+    if (this.startAt) await this.clock.set(this.startAt);
     this.pool = createPool(this.db.url);
     this.store = new EventStore(this.pool, { upcast, notifyChannel: 'mw_events' });
     this.subscriptions = new SubscriptionRepository(this.pool, new SecretSealer());
@@ -46,6 +54,7 @@ export class AlertWorld {
   }
 
   async startWorker(): Promise<INestApplicationContext> {
+    const clock = await BusinessClock.start({ connectionString: this.db.url });
     const w = await bootstrapWorker({
       databaseUrl: this.db.url,
       alerts: {
@@ -56,18 +65,29 @@ export class AlertWorld {
         // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
         webhookAllowedHosts: ['127.0.0.1'],
         notifyBackfillDays: 7,
-        clock: this.clock,
+        clock,
         changePollMs: 200,
         ...this.overrides,
       },
     });
     this.workers.push(w);
+    this.workerClocks.set(w, clock);
     return w;
   }
 
   async stopWorkers(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.workerClocks.values()].map((c) => c.close()));
+    this.workerClocks.clear();
     this.workers = [];
+  }
+
+  /** Moves the business clock (as PUT /api/clock does) and waits until every worker follows. */
+  async setClock(instant: Date): Promise<void> {
+    await this.clock.set(instant);
+    await waitFor('the workers to follow the clock', () =>
+      [...this.workerClocks.values()].every((c) => Math.abs(c.now().getTime() - this.clock.now().getTime()) < 1000),
+    );
   }
 
   runtime(i = 0): AlertsRuntime {
@@ -99,6 +119,7 @@ export class AlertWorld {
 
   async stop(): Promise<void> {
     await this.stopWorkers();
+    await this.clock.close();
     await this.receiver.stop();
     await this.smtp.stop();
     await this.pool.end();
