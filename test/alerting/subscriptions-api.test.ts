@@ -84,6 +84,18 @@ describe('subscriptions over HTTP', () => {
     expect((await t.request('GET', `/api/subscriptions/${r.json.id}`, { key: editorKey })).json.status).toBe('active');
   });
 
+  it('a new address set by an editor must be confirmed again by its owner', async () => {
+    const [sub] = (await t.request('GET', '/api/subscriptions', { key: editorKey })).json.items;
+    const r = await t.request('PATCH', `/api/subscriptions/${sub.id}`, { key: editorKey, body: { address: 'someone-else@example.org' } });
+    expect(r.status).toBe(200);
+    expect(r.json.status).toBe('pending_confirmation');
+    const mail = await waitFor('the new confirmation email', () => smtp.received.find((m) => m.mail.subject === 'Confirm your Mandate Watch subscription' && m.raw.includes('someone-else@example.org')));
+    expect((await t.request('PATCH', `/api/subscriptions/${sub.id}`, { key: editorKey, body: { status: 'active' } })).status).toBe(409);
+    const link = /https:\/\/watch\.example\.org(\/confirm\/[A-Za-z0-9_-]+)/.exec(mail.mail.text ?? '')![1];
+    expect((await t.request('GET', link, { key: null })).status).toBe(200);
+    expect((await t.request('GET', `/api/subscriptions/${sub.id}`, { key: editorKey })).json.status).toBe('active');
+  });
+
   it('an admin\'s email subscription is active at once', async () => {
     const r = await t.request('POST', '/api/subscriptions', { body: { channel: 'email', address: 'admin@example.org' } });
     expect(r.status).toBe(201);
