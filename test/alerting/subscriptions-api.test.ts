@@ -28,18 +28,20 @@ describe('subscriptions over HTTP', () => {
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     });
     const config = t.api.runtime.config;
-    worker = await bootstrapWorker({
-      databaseUrl: config.databaseUrl,
-      alerts: {
-        redisUrl: REDIS_URL,
-        redisPrefix: config.redisPrefix,
-        smtpUrl: smtp.url,
-        publicUrl: config.publicUrl,
-        webhookAllowedHosts: config.webhookAllowedHosts,
-        clock: t.api.runtime.clock,
-        changePollMs: 200,
+    worker = await bootstrapWorker(
+      {
+        databaseUrl: config.databaseUrl,
+        alerts: {
+          redisUrl: REDIS_URL,
+          redisPrefix: config.redisPrefix,
+          smtpUrl: smtp.url,
+          publicUrl: config.publicUrl,
+          webhookAllowedHosts: config.webhookAllowedHosts,
+          changePollMs: 200,
+        },
       },
-    });
+      { clock: t.api.runtime.clock },
+    );
     editorKey = (await t.request('POST', '/api/keys', { body: { name: 'editor', role: 'editor' } })).json.key;
     otherEditorKey = (await t.request('POST', '/api/keys', { body: { name: 'other', role: 'editor' } })).json.key;
     const m = await t.request('POST', '/api/mandates', {

@@ -55,21 +55,23 @@ export class AlertWorld {
 
   async startWorker(): Promise<INestApplicationContext> {
     const clock = await BusinessClock.start({ connectionString: this.db.url });
-    const w = await bootstrapWorker({
-      databaseUrl: this.db.url,
-      alerts: {
-        redisUrl: REDIS_URL,
-        redisPrefix: this.prefix,
-        smtpUrl: this.smtp.url,
-        publicUrl: 'https://watch.example.org',
-        // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
-        webhookAllowedHosts: ['127.0.0.1'],
-        notifyBackfillDays: 7,
-        clock,
-        changePollMs: 200,
-        ...this.overrides,
+    const w = await bootstrapWorker(
+      {
+        databaseUrl: this.db.url,
+        alerts: {
+          redisUrl: REDIS_URL,
+          redisPrefix: this.prefix,
+          smtpUrl: this.smtp.url,
+          publicUrl: 'https://watch.example.org',
+          // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
+          webhookAllowedHosts: ['127.0.0.1'],
+          notifyBackfillDays: 7,
+          changePollMs: 200,
+          ...this.overrides,
+        },
       },
-    });
+      { clock },
+    );
     this.workers.push(w);
     this.workerClocks.set(w, clock);
     return w;
