@@ -9,7 +9,7 @@ import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { BusinessClock } from '#libs/clock';
-import { REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';
+import { flushPrefix, REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';
 
 /**
  * Everything an alerting scenario runs against, all real: a PostgreSQL database of its own,
@@ -126,5 +126,6 @@ export class AlertWorld {
     await this.smtp.stop();
     await this.pool.end();
     await this.db.drop();
+    await flushPrefix(this.prefix); // leave the shared Redis as it was
   }
 }
