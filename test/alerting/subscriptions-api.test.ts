@@ -28,18 +28,20 @@ describe('subscriptions over HTTP', () => {
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     });
     const config = t.api.runtime.config;
-    worker = await bootstrapWorker({
-      databaseUrl: config.databaseUrl,
-      alerts: {
-        redisUrl: REDIS_URL,
-        redisPrefix: config.redisPrefix,
-        smtpUrl: smtp.url,
-        publicUrl: config.publicUrl,
-        webhookAllowedHosts: config.webhookAllowedHosts,
-        clock: t.api.runtime.clock,
-        changePollMs: 200,
+    worker = await bootstrapWorker(
+      {
+        databaseUrl: config.databaseUrl,
+        alerts: {
+          redisUrl: REDIS_URL,
+          redisPrefix: config.redisPrefix,
+          smtpUrl: smtp.url,
+          publicUrl: config.publicUrl,
+          webhookAllowedHosts: config.webhookAllowedHosts,
+          changePollMs: 200,
+        },
       },
-    });
+      { clock: t.api.runtime.clock },
+    );
     editorKey = (await t.request('POST', '/api/keys', { body: { name: 'editor', role: 'editor' } })).json.key;
     otherEditorKey = (await t.request('POST', '/api/keys', { body: { name: 'other', role: 'editor' } })).json.key;
     const m = await t.request('POST', '/api/mandates', {
@@ -82,6 +84,18 @@ describe('subscriptions over HTTP', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect((await t.request('GET', `/api/subscriptions/${r.json.id}`, { key: editorKey })).json.status).toBe('active');
+  });
+
+  it('a new address set by an editor must be confirmed again by its owner', async () => {
+    const [sub] = (await t.request('GET', '/api/subscriptions', { key: editorKey })).json.items;
+    const r = await t.request('PATCH', `/api/subscriptions/${sub.id}`, { key: editorKey, body: { address: 'someone-else@example.org' } });
+    expect(r.status).toBe(200);
+    expect(r.json.status).toBe('pending_confirmation');
+    const mail = await waitFor('the new confirmation email', () => smtp.received.find((m) => m.mail.subject === 'Confirm your Mandate Watch subscription' && m.raw.includes('someone-else@example.org')));
+    expect((await t.request('PATCH', `/api/subscriptions/${sub.id}`, { key: editorKey, body: { status: 'active' } })).status).toBe(409);
+    const link = /https:\/\/watch\.example\.org(\/confirm\/[A-Za-z0-9_-]+)/.exec(mail.mail.text ?? '')![1];
+    expect((await t.request('GET', link, { key: null })).status).toBe(200);
+    expect((await t.request('GET', `/api/subscriptions/${sub.id}`, { key: editorKey })).json.status).toBe('active');
   });
 
   it('an admin\'s email subscription is active at once', async () => {

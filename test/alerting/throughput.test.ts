@@ -33,7 +33,7 @@ describe(`${MANDATES} mandates expiring on one day, two workers`, () => {
   });
   afterAll(() => world.stop());
 
-  it('sends each alert once, under one id', async () => {
+  it('sends each alert once, under one id', { timeout: 180_000 }, async () => {
     const started = Date.now();
     await world.setClock(new Date('2021-05-31T09:00:30Z'));
     await waitFor('every alert', () => world.receiver.received.length >= MANDATES && world.smtp.received.length >= MANDATES, 120_000);

@@ -8,7 +8,7 @@ import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { appendFact, MINUSMA, REDIS_URL, testPrefix, TestWebhookReceiver, waitFor } from './support.js';
+import { appendFact, flushPrefix, MINUSMA, REDIS_URL, testPrefix, TestWebhookReceiver, waitFor } from './support.js';
 
 const ENTRY = 'dist/apps/launcher/src/worker.js';
 
@@ -88,6 +88,7 @@ describe('worker processes killed mid-send', () => {
     await receiver.stop();
     await pool?.end();
     await db?.drop();
+    await flushPrefix(prefix);
   });
 
   it('each alert arrives under one id only, and is not lost', { timeout: 180_000 }, async () => {

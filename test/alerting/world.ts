@@ -9,7 +9,7 @@ import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { BusinessClock } from '#libs/clock';
-import { REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';
+import { flushPrefix, REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';
 
 /**
  * Everything an alerting scenario runs against, all real: a PostgreSQL database of its own,
@@ -55,21 +55,23 @@ export class AlertWorld {
 
   async startWorker(): Promise<INestApplicationContext> {
     const clock = await BusinessClock.start({ connectionString: this.db.url });
-    const w = await bootstrapWorker({
-      databaseUrl: this.db.url,
-      alerts: {
-        redisUrl: REDIS_URL,
-        redisPrefix: this.prefix,
-        smtpUrl: this.smtp.url,
-        publicUrl: 'https://watch.example.org',
-        // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
-        webhookAllowedHosts: ['127.0.0.1'],
-        notifyBackfillDays: 7,
-        clock,
-        changePollMs: 200,
-        ...this.overrides,
+    const w = await bootstrapWorker(
+      {
+        databaseUrl: this.db.url,
+        alerts: {
+          redisUrl: REDIS_URL,
+          redisPrefix: this.prefix,
+          smtpUrl: this.smtp.url,
+          publicUrl: 'https://watch.example.org',
+          // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
+          webhookAllowedHosts: ['127.0.0.1'],
+          notifyBackfillDays: 7,
+          changePollMs: 200,
+          ...this.overrides,
+        },
       },
-    });
+      { clock },
+    );
     this.workers.push(w);
     this.workerClocks.set(w, clock);
     return w;
@@ -124,5 +126,6 @@ export class AlertWorld {
     await this.smtp.stop();
     await this.pool.end();
     await this.db.drop();
+    await flushPrefix(this.prefix); // leave the shared Redis as it was
   }
 }

@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { secretsKeyFromEnv, type AlertingClock } from '#libs/alerting';
-import { BusinessClock } from '#libs/clock';
 import { PinoNestLogger } from '#libs/platform';
 import type { AlertsOptions } from './alerts/alerts.module.js';
 import { WorkerModule } from './worker.module.js';
@@ -29,39 +28,31 @@ export interface WorkerConfig {
 
 export interface WorkerExtras {
   logger?: Logger;
-  /** The business clock; by default the worker starts its own on PostgreSQL (shared with every process). */
+  /** A business clock the caller owns (tests); by default the worker starts its own on PostgreSQL. */
   clock?: AlertingClock;
 }
 
 /** Starts a worker in this process (the launcher and `npm run start:worker` both use this). */
 export async function bootstrapWorker(config: WorkerConfig, extras: WorkerExtras = {}): Promise<INestApplicationContext> {
-  let ownClock: BusinessClock | undefined;
-  let alerts = config.alerts;
-  if (!alerts && config.redisUrl) {
-    const clock =
-      extras.clock ??
-      (ownClock = await BusinessClock.start({
-        connectionString: config.databaseUrl,
-        startAnchor: config.clockStartAnchor,
-        onError: (err) => extras.logger?.warn({ err: { message: err.message } }, 'business clock: listener problem (will reconnect)'),
-      }));
-    alerts = {
-      redisUrl: config.redisUrl,
-      redisPrefix: config.redisPrefix,
-      smtpUrl: config.smtpUrl,
-      mailFrom: config.mailFrom,
-      publicUrl: config.publicUrl,
-      dataDir: config.dataDir,
-      notifyBackfillDays: config.notifyBackfillDays,
-      webhookAllowedHosts: config.webhookAllowedHosts,
-      dkim: config.dkim,
-      secretsKey: secretsKeyFromEnv(),
-      clock,
-    };
-  }
+  const alerts: AlertsOptions | undefined =
+    config.alerts ??
+    (config.redisUrl
+      ? {
+          redisUrl: config.redisUrl,
+          redisPrefix: config.redisPrefix,
+          smtpUrl: config.smtpUrl,
+          mailFrom: config.mailFrom,
+          publicUrl: config.publicUrl,
+          dataDir: config.dataDir,
+          notifyBackfillDays: config.notifyBackfillDays,
+          webhookAllowedHosts: config.webhookAllowedHosts,
+          dkim: config.dkim,
+          secretsKey: secretsKeyFromEnv(),
+        }
+      : undefined);
   const logger: LoggerService | false = extras.logger ? new PinoNestLogger(extras.logger.child({ component: 'worker' })) : false;
   const app = await NestFactory.createApplicationContext(
-    WorkerModule.forRoot({ databaseUrl: config.databaseUrl, alerts, onShutdown: async () => ownClock?.close() }),
+    WorkerModule.forRoot({ databaseUrl: config.databaseUrl, alerts, clockStartAnchor: config.clockStartAnchor, clock: extras.clock }),
     { bufferLogs: false, ...(logger ? { logger } : {}) },
   );
   app.enableShutdownHooks();

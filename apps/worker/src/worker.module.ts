@@ -1,19 +1,25 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { AlertingClock } from '#libs/alerting';
 import { PersistenceModule, ProjectionsModule } from '#libs/persistence';
+import { BUSINESS_CLOCK, BusinessClockModule } from '#libs/platform';
 import { AlertsModule, type AlertsOptions } from './alerts/alerts.module.js';
 
 export interface WorkerOptions {
   databaseUrl: string;
   /** Alerting runs when given (it needs Redis and the business clock). */
   alerts?: AlertsOptions;
-  /** Releases what the bootstrap made for this worker (its business clock). */
-  onShutdown?: () => Promise<void>;
+  /** CLOCK_START as configured (the business clock's anchor). */
+  clockStartAnchor?: string;
+  /** A business clock made by the caller (tests); by default the worker starts its own. */
+  clock?: AlertingClock;
 }
 
-class ShutdownHook implements OnApplicationShutdown {
-  constructor(private readonly run?: () => Promise<void>) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.run?.();
+/** A clock the caller owns (and closes), under the same token as BusinessClockModule's. */
+@Global()
+@Module({})
+class GivenClockModule {
+  static forRoot(clock: AlertingClock): DynamicModule {
+    return { module: GivenClockModule, providers: [{ provide: BUSINESS_CLOCK, useValue: clock }], exports: [BUSINESS_CLOCK] };
   }
 }
 
@@ -30,9 +36,13 @@ export class WorkerModule {
       imports: [
         PersistenceModule.forRoot({ databaseUrl: options.databaseUrl, applicationName: 'mandate-watch-worker' }),
         ProjectionsModule.forRoot({ run: true }),
-        ...(options.alerts ? [AlertsModule.forRoot(options.alerts)] : []),
+        ...(options.alerts
+          ? [
+              options.clock ? GivenClockModule.forRoot(options.clock) : BusinessClockModule.forRoot({ databaseUrl: options.databaseUrl, startAnchor: options.clockStartAnchor }),
+              AlertsModule.forRoot(options.alerts),
+            ]
+          : []),
       ],
-      providers: [{ provide: ShutdownHook, useFactory: () => new ShutdownHook(options.onShutdown) }],
     };
   }
 }

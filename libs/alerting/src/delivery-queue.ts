@@ -27,12 +27,19 @@ export class DeliveryQueue {
       const jobId = deliveryJobId(row.id, row.attempts);
       const existing = await this.queue.getJob(jobId);
       if (existing) {
-        // A job delayed for a clock that has since moved: re-time it.
-        if ((await existing.getState()) === 'delayed' && Math.abs(existing.timestamp + (existing.delay ?? 0) - (realNow + delay)) > 1000) {
-          await existing.changeDelay(delay).catch(() => undefined); // it may have just started
-          changed++;
+        const state = await existing.getState();
+        if (state === 'failed') {
+          // The handler itself failed (e.g. PostgreSQL was down) and BullMQ gave up; the row is
+          // still pending, so make room for a new job under the same id.
+          await existing.remove().catch(() => undefined);
+        } else {
+          // A job delayed for a clock that has since moved: re-time it.
+          if (state === 'delayed' && Math.abs(existing.timestamp + (existing.delay ?? 0) - (realNow + delay)) > 1000) {
+            await existing.changeDelay(delay).catch(() => undefined); // it may have just started
+            changed++;
+          }
+          continue;
         }
-        continue;
       }
       fresh.push({
         name: DELIVER_JOB,

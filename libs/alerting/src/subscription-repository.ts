@@ -49,6 +49,8 @@ export interface NewSubscription {
 
 export type SubscriptionPatch = Partial<Pick<NewSubscription, 'address' | 'url' | 'scope' | 'leadDays' | 'timezone' | 'notify' | 'digest'>> & {
   status?: SubscriptionStatus;
+  /** A new address that its owner must confirm: status pending_confirmation and a new confirm token. */
+  reconfirm?: boolean;
 };
 
 /** How long a rotated-out webhook secret keeps signing (both signatures are sent meanwhile). */
@@ -174,7 +176,11 @@ export class SubscriptionRepository {
     if (patch.timezone !== undefined) set('timezone', patch.timezone);
     if (patch.notify !== undefined) set('notify', patch.notify);
     if (patch.digest !== undefined) set('digest', patch.digest);
-    if (patch.status !== undefined) {
+    if (patch.reconfirm) {
+      set('status', 'pending_confirmation');
+      set('confirm_token', randomToken());
+      sets.push('confirmed_at = NULL');
+    } else if (patch.status !== undefined) {
       set('status', patch.status);
       // Re-enabling a disabled endpoint starts its failure count afresh.
       if (patch.status === 'active') sets.push('disabled_reason = NULL', 'failing_since = NULL');

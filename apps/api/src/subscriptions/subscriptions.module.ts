@@ -109,6 +109,17 @@ export class SubscriptionsController {
     }
   }
 
+  /** Double opt-in: an email with the confirmation link, sent by the worker like any delivery. */
+  private async sendConfirmation(subscription: SubscriptionRecord): Promise<void> {
+    const confirmUrl = `${this.access.config.publicUrl}/confirm/${subscription.confirmToken}`;
+    const now = this.clock.now();
+    await this.access.deliveries.createOneOff(subscription.id, 'subscription_confirmation', now, (id) => ({
+      type: WEBHOOK_TYPES.subscription_confirmation,
+      timestamp: now.toISOString(),
+      data: { deliveryId: id, subscriptionId: subscription.id, confirmUrl },
+    }));
+  }
+
   @Post()
   @ApiOperation({
     summary: 'Subscribe an email address or a webhook endpoint',
@@ -133,15 +144,7 @@ export class SubscriptionsController {
       status: needsConfirmation ? 'pending_confirmation' : 'active',
       ownerKeyId: actor.id,
     });
-    if (needsConfirmation) {
-      const confirmUrl = `${this.access.config.publicUrl}/confirm/${subscription.confirmToken}`;
-      const now = this.clock.now();
-      await this.access.deliveries.createOneOff(subscription.id, 'subscription_confirmation', now, (id) => ({
-        type: WEBHOOK_TYPES.subscription_confirmation,
-        timestamp: now.toISOString(),
-        data: { deliveryId: id, subscriptionId: subscription.id, confirmUrl },
-      }));
-    }
+    if (needsConfirmation) await this.sendConfirmation(subscription);
     return { ...this.access.view(subscription), ...(secret ? { secret } : {}) };
   }
 
@@ -178,9 +181,12 @@ export class SubscriptionsController {
     if (body.status === 'active' && sub.status === 'pending_confirmation' && this.access.owner(actor) !== undefined) {
       throw new ApiError(409, 'CONFIRMATION_REQUIRED', 'The subscriber must confirm through the link in the confirmation email');
     }
-    // A new address must be confirmed again by its owner unless an admin changes it.
-    const updated = await this.access.subscriptions.update(id, body);
-    return this.access.view(updated!);
+    // A new address must be confirmed by its owner (unless an admin changes it): otherwise a
+    // key could sign anybody up by editing an address.
+    const reconfirm = body.address !== undefined && body.address !== sub.address && this.access.owner(actor) !== undefined;
+    const updated = (await this.access.subscriptions.update(id, { ...body, reconfirm }))!;
+    if (reconfirm) await this.sendConfirmation(updated);
+    return this.access.view(updated);
   }
 
   @Delete(':id')

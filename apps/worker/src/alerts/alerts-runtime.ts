@@ -78,6 +78,9 @@ export class AlertsRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.pollTimer = setInterval(() => void this.pollForChanges(), this.options.changePollMs);
     this.pollTimer.unref();
     this.loop.kick(); // catch up at start: whatever was missed while no worker ran
+    this.logger.log(
+      `alerts running: queues ${DELIVERY_QUEUE} and ${SWEEP_QUEUE} (Redis prefix ${prefix}), sweep every ${this.options.sweepEveryMs / 1000} s and on changes, ${this.options.concurrency} deliveries at a time`,
+    );
   }
 
   /** Runs a sweep now and waits for it (tests, the demo). */

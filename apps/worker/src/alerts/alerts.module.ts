@@ -23,6 +23,7 @@ import {
   type HostResolver,
 } from '#libs/alerting';
 import { PG_POOL } from '#libs/persistence';
+import { BUSINESS_CLOCK } from '#libs/platform';
 import { AlertsRuntime } from './alerts-runtime.js';
 
 /** The configuration alerting reads (a subset of the deployment's AppConfig) plus test knobs. */
@@ -38,7 +39,6 @@ export interface AlertsOptions {
   dkim?: { domain: string; selector: string; privateKey: string };
   /** SECRETS_KEY: seals webhook secrets at rest when set. */
   secretsKey?: string;
-  clock: AlertingClock;
   sweepEveryMs?: number;
   changePollMs?: number;
   leaseMs?: number;
@@ -59,7 +59,7 @@ interface Alerting {
 }
 const ALERTING = Symbol('ALERTING');
 
-function buildAlerting(o: AlertsOptions, pool: pg.Pool): Alerting {
+function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock): Alerting {
   const logger = new Logger('Alerts');
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const connection = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
@@ -74,8 +74,8 @@ function buildAlerting(o: AlertsOptions, pool: pg.Pool): Alerting {
     dkim: o.dkim,
   });
   const sender = new WebhookSender(new WebhookUrlGuard(o.webhookAllowedHosts ?? [], o.resolver), new WebhookSigner(), o.webhookTimeoutMs);
-  const scheduler = new ExpiryScheduler(pool, o.clock, subscriptions, deliveries, deliveryQueue, { backfillDays: o.notifyBackfillDays ?? 7, publicUrl });
-  const processor = new DeliveryProcessor(o.clock, deliveries, subscriptions, mailer, sender, deliveryQueue, {
+  const scheduler = new ExpiryScheduler(pool, clock, subscriptions, deliveries, deliveryQueue, { backfillDays: o.notifyBackfillDays ?? 7, publicUrl });
+  const processor = new DeliveryProcessor(clock, deliveries, subscriptions, mailer, sender, deliveryQueue, {
     publicUrl,
     leaseMs: o.leaseMs ?? DEFAULT_LEASE_MS,
     // Never the message or the secret: ids, kinds and the error text only.
@@ -94,7 +94,8 @@ export class AlertsModule {
     return {
       module: AlertsModule,
       providers: [
-        { provide: ALERTING, inject: [PG_POOL], useFactory: (pool: pg.Pool) => buildAlerting(options, pool) },
+        // The business clock comes from the worker (BusinessClockModule, or a clock a test gives).
+        { provide: ALERTING, inject: [PG_POOL, BUSINESS_CLOCK], useFactory: (pool: pg.Pool, clock: AlertingClock) => buildAlerting(options, pool, clock) },
         { provide: SubscriptionRepository, inject: [ALERTING], useFactory: (a: Alerting) => a.subscriptions },
         { provide: DeliveryRepository, inject: [ALERTING], useFactory: (a: Alerting) => a.deliveries },
         { provide: ExpiryScheduler, inject: [ALERTING], useFactory: (a: Alerting) => a.scheduler },
@@ -106,8 +107,8 @@ export class AlertsModule {
         },
         {
           provide: AlertsRuntime,
-          inject: [ALERTING, PG_POOL],
-          useFactory: (a: Alerting, pool: pg.Pool) =>
+          inject: [ALERTING, PG_POOL, BUSINESS_CLOCK],
+          useFactory: (a: Alerting, pool: pg.Pool, clock: AlertingClock) =>
             new AlertsRuntime(
               {
                 redisUrl: options.redisUrl,
@@ -117,7 +118,7 @@ export class AlertsModule {
                 concurrency: options.concurrency ?? 10,
               },
               pool,
-              options.clock,
+              clock,
               a.scheduler,
               a.processor,
               a.mailer,
