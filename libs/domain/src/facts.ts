@@ -85,3 +85,27 @@ export function factEvent<T extends Exclude<EventType, 'FactCorrected'>>(type: T
 export function meetingIdOf(symbolOrRecord: string): string {
   return slugify(symbolOrRecord);
 }
+
+/**
+ * The fields that make two statements of the same fact (same natural key) contradict each
+ * other: another expiry for the same resolution, another date for the same meeting. Other
+ * differences (paragraphs cited, the period phrase, names in another language) are the same fact
+ * told by another document. Only values stated on both sides are compared.
+ */
+const MATERIAL_FIELDS: Partial<Record<EventType, string[]>> = {
+  MandateExtended: ['until', 'adoptedOn'],
+  MandateTerminated: ['on', 'adoptedOn'],
+  DecisionAdopted: ['adoptedOn', 'vote', 'chapterVII'],
+  MeetingHeld: ['date'],
+  MandateEstablished: ['establishedOn', 'expiresOn', 'establishedBy'],
+};
+
+export function contradictingFields(type: EventType, recorded: Record<string, unknown>, incoming: Record<string, unknown>): string[] {
+  return (MATERIAL_FIELDS[type] ?? []).filter((field) => {
+    const a = recorded[field];
+    const b = incoming[field];
+    if (a == null || b == null) return false;
+    if (field === 'chapterVII' && (a === false || b === false)) return false; // "not stated" reads as false
+    return JSON.stringify(a) !== JSON.stringify(b);
+  });
+}

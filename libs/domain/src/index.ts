@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './facts.js';
 export * from './clock.js';
 export * from './mandate.js';
+export * from './dates.js';

@@ -144,7 +144,16 @@ export class EventStore {
    * exists are skipped when `skipExisting` (the same fact from another document); otherwise
    * they make the append fail like a single-stream append would.
    */
-  async appendMany(appends: StreamAppend[], options: { skipExisting?: boolean } = {}): Promise<MultiAppendResult> {
+  async appendMany(
+    appends: StreamAppend[],
+    options: {
+      skipExisting?: boolean;
+      /** Runs inside the append's transaction just before COMMIT (e.g. to record what was appended). */
+      beforeCommit?: (tx: pg.PoolClient, result: { appended: number; duplicates: number }) => Promise<void>;
+      /** Told which event ids were skipped because they already existed. */
+      onSkipped?: (ids: Set<string>) => void;
+    } = {},
+  ): Promise<MultiAppendResult> {
     const batches = appends
       .map((a) => ({ ...a, prepared: this.prepare(a.streamId, a.events, { allowEmpty: true }) }))
       .sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
@@ -164,6 +173,7 @@ export class EventStore {
         if (options.skipExisting && allIds.length > 0) {
           const r = await client.query<{ id: string }>('SELECT id::text AS id FROM events WHERE id = ANY($1::uuid[])', [allIds]);
           existing = new Set(r.rows.map((row) => row.id));
+          if (existing.size > 0) options.onSkipped?.(existing);
         }
         const results: AppendResult[] = [];
         let appended = 0;
@@ -176,6 +186,7 @@ export class EventStore {
           appended += fresh.length;
           checkpoint = r.checkpoint;
         }
+        await options.beforeCommit?.(client, { appended, duplicates: allIds.length - appended });
         await client.query('COMMIT');
         if (appended > 0 && checkpoint) this.announce(results.map((r) => r.streamId), appended, checkpoint);
         return { results, appended, duplicates: allIds.length - appended, checkpoint };

@@ -21,7 +21,9 @@ export interface SourceSpan {
 export type ImportedFact =
   | ({ kind: 'meeting' } & MeetingHeld & { source: SourceSpan })
   | ({ kind: 'videoconference' } & MeetingHeld & { source: SourceSpan })
-  | ({ kind: 'decision' } & DecisionAdopted & { source: SourceSpan })
+  // DecisionAdopted has its own `kind` (resolution, presidential_statement...), which would clash
+  // with the fact kind: the fact carries it as `decisionKind` (toEvents maps it back).
+  | ({ kind: 'decision'; decisionKind: DecisionAdopted['kind'] } & Omit<DecisionAdopted, 'kind'> & { source: SourceSpan })
   | ({ kind: 'mandate_established' } & MandateEstablished & { source: SourceSpan })
   | ({ kind: 'mandate_extended' } & MandateExtended & { source: SourceSpan })
   | ({ kind: 'mandate_terminated' } & MandateTerminated & { source: SourceSpan })

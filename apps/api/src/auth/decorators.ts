@@ -1,0 +1,28 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Role } from './api-key.js';
+
+export const PUBLIC_KEY = 'mw:public';
+export const ROLES_KEY = 'mw:role';
+
+/** No API key needed (health, metrics, calendar feeds, unsubscribe links…). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** The least role that may call this (roles are ordered viewer < editor < admin). Default: viewer. */
+export const Roles = (role: Role) => SetMetadata(ROLES_KEY, role);
+
+export type AuthenticatedRequest = { actor?: Actor };
+
+/** Who is calling: the authenticated API key. */
+export interface Actor {
+  /** The key id: recorded as `metadata.actor` on every event this request appends. */
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** The authenticated key as a handler parameter: `@Actor() actor: Actor`. */
+export const Actor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {
+  const actor = ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new Error('@Actor() used on a public route');
+  return actor;
+});

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { bootstrapAdminKey } from '../../api/src/auth/admin-key-bootstrap.js';
+import { createApiApp, type ApiApp } from '../../api/src/create-app.js';
+import { createRuntime } from '../../api/src/runtime.js';
+import { failed, prepareEntry } from './entry.js';
+import { onShutdownSignal } from './process.js';
+import { startWorker, type RunningWorker } from './worker-loader.js';
+
+/**
+ * `npm start`: everything in one process — PostgreSQL and Redis (configured, or local ones under
+ * DATA_DIR), migrations, the bootstrap admin key, the API and the worker — and one line saying
+ * where it all is. SIGINT/SIGTERM stop it in order: HTTP drained, worker closed, local servers
+ * stopped.
+ */
+async function main(): Promise<void> {
+  const { config, logger, infra } = await prepareEntry('mandate-watch');
+  let api: ApiApp | undefined;
+  let worker: RunningWorker | undefined;
+  onShutdownSignal(logger, async () => {
+    await api?.close();
+    await worker?.close();
+    await infra.stop();
+  });
+
+  const runtime = await createRuntime(infra.config, logger);
+  const admin = await bootstrapAdminKey(runtime.pool, { adminApiKey: config.adminApiKey, dataDir: config.dataDir });
+  api = await createApiApp(runtime);
+  const port = await api.listen();
+  worker = await startWorker(infra.config, logger);
+
+  const base = `http://localhost:${port}`;
+  const shown = (file: string) => (file.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), file) : file);
+  const adminHint =
+    admin.source === 'env' ? 'admin key from ADMIN_API_KEY' : admin.file ? `admin key in ${shown(admin.file)}` : 'admin key: see GET /api/keys';
+  // Plain stdout, not the logger: this is for the person who ran `npm start`.
+  process.stdout.write(`Mandate Watch on ${base} — API docs ${base}/api/docs — ${adminHint}\n`);
+  // The key itself only on a terminal (never into log files or CI output), and only when new.
+  if (admin.key && process.stdout.isTTY) process.stdout.write(`New admin API key (also in ${shown(admin.file!)}): ${admin.key}\n`);
+}
+
+main().catch(failed('Mandate Watch failed to start'));

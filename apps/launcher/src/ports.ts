@@ -1,0 +1,22 @@
+import net from 'node:net';
+
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/** The first free port from `preferred` on (a few tries), else one the OS picks. */
+export async function findFreePort(preferred: number): Promise<number> {
+  for (let port = preferred; port < preferred + 50; port++) if (await isPortFree(port)) return port;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : preferred));
+    });
+  });
+}

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, '/srv/mw');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).message.split('\n').slice(1).map((l) => l.trim());
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the contract defaults for an empty environment', () => {
+    const c = loadConfig({}, '/srv/mw');
+    expect(c).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      dataDir: path.resolve('/srv/mw', '.data'),
+      databaseUrl: undefined,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisUrlExplicit: false,
+      mailFrom: 'Mandate Watch <alerts@localhost>',
+      publicUrl: 'http://localhost:3000',
+      clockControl: false,
+      clockStart: undefined,
+      notifyBackfillDays: 7,
+      webhookAllowedHosts: [],
+      dkim: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig(
+      {
+        PORT: '8080',
+        DATABASE_URL: 'postgresql://u@db:5432/mw',
+        REDIS_URL: 'redis://cache:6379',
+        SMTP_URL: 'smtp://127.0.0.1:2525',
+        MAIL_FROM: 'alerts@example.org',
+        PUBLIC_URL: 'https://mw.example.org/',
+        ADMIN_API_KEY: 'mw_abcdefgh12_' + 'A'.repeat(43),
+        CLOCK_START: '2021-06-01T00:00:00Z',
+        CLOCK_CONTROL: 'enabled',
+        NOTIFY_BACKFILL_DAYS: '3',
+        WEBHOOK_ALLOWED_HOSTS: 'localhost, 10.0.0.0/8,::1',
+        DATA_DIR: '/var/lib/mw',
+      },
+      '/srv/mw',
+    );
+    expect(c).toMatchObject({
+      port: 8080,
+      redisUrlExplicit: true,
+      publicUrl: 'https://mw.example.org',
+      clockStart: new Date('2021-06-01T00:00:00Z'),
+      clockStartAnchor: '2021-06-01T00:00:00Z',
+      clockControl: true,
+      notifyBackfillDays: 3,
+      webhookAllowedHosts: ['localhost', '10.0.0.0/8', '::1'],
+      dataDir: '/var/lib/mw',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '', CLOCK_START: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('names each wrong variable and why, all at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      CLOCK_START: 'yesterday',
+      DATABASE_URL: 'mysql://x',
+      ADMIN_API_KEY: 'secret',
+      NOTIFY_BACKFILL_DAYS: '-1',
+      WEBHOOK_ALLOWED_HOSTS: 'ok.example,10.0.0.0/99',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'PORT: must be a whole number',
+        'CLOCK_START: must be an ISO 8601 instant, e.g. 2021-06-01T00:00:00Z',
+        expect.stringMatching(/^DATABASE_URL: must be a PostgreSQL URL/),
+        expect.stringMatching(/^ADMIN_API_KEY: must look like mw_/),
+        'NOTIFY_BACKFILL_DAYS: must be a whole number',
+        'WEBHOOK_ALLOWED_HOSTS: `10.0.0.0/99` is neither a host name, an IP address nor a CIDR',
+      ]),
+    );
+    expect(problems).toHaveLength(6);
+  });
+
+  it('refuses clock control in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', CLOCK_CONTROL: 'enabled' })).toEqual([
+      'CLOCK_CONTROL: CLOCK_CONTROL=enabled is refused when NODE_ENV=production',
+    ]);
+    expect(loadConfig({ NODE_ENV: 'production', CLOCK_CONTROL: 'disabled', PUBLIC_URL: 'https://x.example' }).warnings).toEqual([]);
+  });
+
+  it('needs the DKIM variables together', () => {
+    expect(problemsOf({ DKIM_DOMAIN: 'example.org' })).toEqual([
+      expect.stringMatching(/^DKIM_SELECTOR: must be set too/),
+      expect.stringMatching(/^DKIM_PRIVATE_KEY: must be set too/),
+    ]);
+  });
+
+  it('warns about plain-http public URLs in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).warnings).toEqual([expect.stringMatching(/PUBLIC_URL is not https/)]);
+  });
+});

@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, register as globalRegistry } from 'prom-client';
+
+const registriesWithDefaults = new WeakSet<Registry>();
+
+function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+/**
+ * The process's Prometheus metrics. API and worker in one process share prom-client's global
+ * registry, so `/metrics` shows both; creating the service twice (tests start several apps in
+ * one process) reuses the registered metrics instead of failing on duplicate names.
+ */
+export class MetricsService {
+  readonly httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
+  /** Incremented for every event the process's event store commits. */
+  readonly eventsAppended: Counter;
+  /** Events in the global log that a projection has not applied yet (set by the projection runner). */
+  readonly projectionLag: Gauge<'projection'>;
+
+  constructor(readonly registry: Registry = globalRegistry) {
+    if (!registriesWithDefaults.has(registry)) {
+      registriesWithDefaults.add(registry);
+      collectDefaultMetrics({ register: registry });
+    }
+    this.httpRequestDuration = getOrCreate(
+      registry,
+      'http_request_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'http_request_duration_seconds',
+          help: 'HTTP request duration by route pattern, method and status',
+          labelNames: ['route', 'method', 'status'] as const,
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers: [registry],
+        }),
+    );
+    this.eventsAppended = getOrCreate(
+      registry,
+      'mw_events_appended_total',
+      () => new Counter({ name: 'mw_events_appended_total', help: 'Events appended to the event store by this process', registers: [registry] }),
+    );
+    this.projectionLag = getOrCreate(
+      registry,
+      'mw_projection_lag_events',
+      () =>
+        new Gauge({ name: 'mw_projection_lag_events', help: 'Events not yet applied by a projection', labelNames: ['projection'] as const, registers: [registry] }),
+    );
+  }
+
+  private readonly collectors: (() => Promise<void>)[] = [];
+
+  /** Runs before each scrape (e.g. to read the projection lag from the database). A failing collector skips its metric, not the scrape. */
+  addCollector(collect: () => Promise<void>): void {
+    this.collectors.push(collect);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  async render(): Promise<string> {
+    await Promise.all(this.collectors.map((c) => c().catch(() => undefined)));
+    return this.registry.metrics();
+  }
+}
