@@ -58,6 +58,14 @@ ORDER BY g.i`;
 export async function preloadEvents(pool: pg.Pool, from: number, to: number): Promise<{ ms: number; rowsPerSec: number }> {
   const t = now();
   let lastLog = t;
+  // Large loads: drop the secondary indexes and build them again after (as a bulk load would).
+  const rebuildIndexes = to - from >= 200_000;
+  const indexes = rebuildIndexes
+    ? (await pool.query<{ name: string; def: string }>(
+        `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'events' AND indexname <> 'events_pkey'`,
+      )).rows
+    : [];
+  for (const ix of indexes) await pool.query(`DROP INDEX "${ix.name}"`);
   for (let a = from; a < to; a += CHUNK) {
     const b = Math.min(to, a + CHUNK) - 1;
     await pool.query(PRELOAD_SQL, [a, b]);
@@ -65,6 +73,10 @@ export async function preloadEvents(pool: pg.Pool, from: number, to: number): Pr
       lastLog = now();
       log(`  preload ${(b + 1).toLocaleString('en-US')} / ${to.toLocaleString('en-US')}`);
     }
+  }
+  if (indexes.length > 0) {
+    await pool.query("SET maintenance_work_mem = '256MB'");
+    await Promise.all(indexes.map((ix) => pool.query(ix.def)));
   }
   await pool.query(`INSERT INTO streams (stream_id, version)
     SELECT stream_id, max(version) FROM events GROUP BY stream_id
