@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { EventStore, encodeCursor, FEED_START, type FeedPosition } from '#libs/event-store';
 import { allProjectors, ProjectionRunner, type Projector } from '#libs/projections';
-import { withBenchDatabase } from './lib/db.js';
+import { createPool } from '#libs/db';
+import { doneWith, loadedDatabase } from './lib/fixture.js';
 import { isMain, log, machineInfo, median, now, printTable, round, summarize, writeResults } from './lib/harness.js';
 import { preloadEvents, validateSample } from './lib/workload.js';
 
@@ -87,17 +88,24 @@ async function feedScan(store: EventStore): Promise<{ rows: number; ms: number }
 }
 
 export async function benchFeed(): Promise<Record<string, unknown>> {
-  return withBenchDatabase('feed', async (_db, pool) => {
-    const machine = await machineInfo(pool);
+  let small: Record<string, unknown>[] = [];
+  let preloadMs = 0;
+  // The loaded database is shared with the API benchmark when both run in one process.
+  const fixture = await loadedDatabase(TOTAL, async (pool) => {
     const store = new EventStore(pool);
-
     log(`preloading ${SMALL.toLocaleString('en-US')} events`);
     const pre1 = await preloadEvents(pool, 0, SMALL);
-    const small = await pageCosts(pool, store, `${SMALL / 1000}k events`);
+    small = await pageCosts(pool, store, `${SMALL / 1000}k events`);
     log(`preloading up to ${TOTAL.toLocaleString('en-US')} events`);
     const pre2 = await preloadEvents(pool, SMALL, TOTAL);
+    preloadMs = pre1.ms + pre2.ms;
+  });
+  const pool = createPool(fixture.db.url, { max: 8, applicationName: 'bench-feed' });
+  try {
+    const machine = await machineInfo(pool);
+    const store = new EventStore(pool);
     const sampled = await validateSample(pool);
-    const preloadRate = (TOTAL / (pre1.ms + pre2.ms)) * 1000;
+    const preloadRate = (TOTAL / preloadMs) * 1000;
     log(`preloaded at ${Math.round(preloadRate).toLocaleString('en-US')} events/s; ${sampled} sampled events valid`);
     const large = await pageCosts(pool, store, `${TOTAL / 1e6}M events`);
 
@@ -141,6 +149,7 @@ export async function benchFeed(): Promise<Record<string, unknown>> {
       log(`rebuild stopped at the ${REBUILD_DEADLINE_MS / 1000} s deadline`);
     }
     const rebuildMs = now() - t0;
+    fixture.projected = !aborted;
     const counts = (
       await pool.query<{ mandates: number; meetings: number; timeline: number }>(
         'SELECT (SELECT count(*) FROM mandates)::int AS mandates, (SELECT count(*) FROM meetings)::int AS meetings, (SELECT count(*) FROM mandate_timeline)::int AS timeline',
@@ -195,7 +204,10 @@ export async function benchFeed(): Promise<Record<string, unknown>> {
     };
     await writeResults('feed', result);
     return result;
-  }, 8);
+  } finally {
+    await pool.end();
+    await doneWith(fixture);
+  }
 }
 
 if (isMain(import.meta.url)) await benchFeed();

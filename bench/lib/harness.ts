@@ -111,6 +111,8 @@ export interface Machine {
   node: string;
   postgres: string;
   pgSettings: Record<string, string>;
+  /** 1/5/15-minute load averages when measured: other work on the machine skews every figure. */
+  loadAverage: number[];
   at: string;
 }
 
@@ -126,6 +128,7 @@ export async function machineInfo(pool: Pick<pg.Pool, 'query'>): Promise<Machine
     node: process.version,
     postgres: v.rows[0].v,
     pgSettings: Object.fromEntries(settings.rows.map((r) => [r.name, r.setting])),
+    loadAverage: os.loadavg().map((l) => round(l, 2)),
     at: new Date().toISOString(),
   };
 }
@@ -135,7 +138,7 @@ export async function writeResults(name: string, data: Record<string, unknown>):
   const dir = path.join(repoRoot, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  await writeFile(file, JSON.stringify(data, null, 2) + '\n');
+  await writeFile(file, JSON.stringify({ ...data, loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)) }, null, 2) + '\n');
   console.log(`\nresults: ${path.relative(repoRoot, file)}`);
   return file;
 }
