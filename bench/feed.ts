@@ -17,7 +17,7 @@ const TOTAL = Number(process.env.BENCH_FEED_EVENTS ?? 1_000_000);
 const SMALL = 10_000;
 const PAGE_LIMITS = [100, 500, 1000];
 const BATCH = 20_000; // pages of the scans = ProjectionRunner's default rebuild batch size
-const REBUILD_DEADLINE_MS = Number(process.env.BENCH_REBUILD_DEADLINE_MS ?? 240_000);
+const REBUILD_DEADLINE_MS = Number(process.env.BENCH_REBUILD_DEADLINE_MS ?? 900_000);
 
 /** Cursors at ~10%, 50% and 90% of the feed (keyset positions). */
 async function cursorsAt(pool: pg.Pool): Promise<FeedPosition[]> {

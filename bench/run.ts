@@ -5,7 +5,9 @@ import { benchFeed } from './feed.js';
 import { benchGrowth } from './growth.js';
 import { benchImport } from './import.js';
 import { releaseSharedFixture, shareFixture } from './lib/fixture.js';
-import { log, now, printTable, round, writeResults } from './lib/harness.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { log, now, printTable, repoRoot, round, writeResults } from './lib/harness.js';
 
 /**
  * `npm run bench [-- name…]`: every benchmark, one after the other in this process (the 1M-event
@@ -26,6 +28,12 @@ const results: Record<string, R> = {};
 const failures: string[] = [];
 const t0 = now();
 shareFixture();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: dropping the shared database`);
+    releaseSharedFixture().finally(() => process.exit(130));
+  });
+}
 try {
   for (const [name, run] of BENCHES) {
     if (wanted.length && !wanted.includes(name)) continue;
@@ -41,6 +49,18 @@ try {
   }
 } finally {
   await releaseSharedFixture();
+}
+
+// The summary reads the latest result file of every benchmark (this run's, or an earlier one's
+// when only some were run).
+for (const [name] of BENCHES) {
+  if (results[name]) continue;
+  try {
+    results[name] = JSON.parse(await readFile(path.join(repoRoot, 'bench', 'results', `${name === 'append-batch' ? 'append-batch' : name}.json`), 'utf8'));
+    results[name].fromEarlierRun = true;
+  } catch {
+    /* never run */
+  }
 }
 
 const rows: { benchmark: string; figure: string; measured: string; target: string; verdict: string }[] = [];
@@ -77,7 +97,13 @@ if (imp) {
 const g = results.growth;
 if (g) rows.push({ benchmark: '6 growth', figure: 'append µs/event at 1M / at 10k (ours/raw-corrected)', measured: `${g.summary.oursCostGrowth}× (${g.summary.oursOverRawGrowth}×)`, target: '≈ 1× (flat)', verdict: g.summary.oursOverRawGrowth >= 0.67 ? 'MET' : 'MISSED' });
 printTable(`Summary (${Math.round((now() - t0) / 1000)} s in all)`, rows);
-if (wanted.length === 0) await writeResults('summary', { rows, failures, seconds: Math.round((now() - t0) / 1000) });
+await writeResults('summary', {
+  rows,
+  failures,
+  ranNow: Object.keys(results).filter((k) => !results[k].fromEarlierRun),
+  fromEarlierRuns: Object.keys(results).filter((k) => results[k].fromEarlierRun),
+  seconds: Math.round((now() - t0) / 1000),
+});
 if (failures.length) {
   console.error(`failed: ${failures.join(', ')}`);
   process.exitCode = 1;

@@ -32,9 +32,12 @@ export async function loadedDatabase(events: number, build: (pool: pg.Pool, db: 
   const pool = createPool(db.url, { max: 8 });
   try {
     await build(pool, db);
-  } finally {
-    await pool.end();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    await db.drop();
+    throw err;
   }
+  await pool.end();
   const fixture = { db, events, projected: false };
   if (keep) shared = fixture;
   return fixture;
