@@ -135,8 +135,14 @@ describe('admin console in Chromium', () => {
     expect(href.startsWith('https://undocs.org/')).toBe(true);
     expect(decodeURIComponent(href.slice('https://undocs.org/'.length))).toBe('S/RES/2531 (2020)');
 
-    await page.getByTestId('toggle-raw-events').click();
-    await seeText(page.locator('#raw-events'), 'MandateExtended');
+    // The raw events behind it are shown, and can be hidden.
+    const toggle = page.getByTestId('toggle-raw-events');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const raw = page.locator('#raw-events').getByTestId('event').filter({ has: page.getByTestId('event-type').getByText('MandateExtended', { exact: true }) });
+    await raw.first().waitFor();
+    await toggle.click();
+    await raw.first().waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
   });
 
   it.skipIf(!alertingLanded)(
@@ -162,6 +168,8 @@ describe('admin console in Chromium', () => {
     await page.goto(`${t.base}/record?kind=extension&mandate=minusma`);
     const form = page.getByTestId('extension-form');
     await form.waitFor();
+    // The mandate comes from the link (?mandate=minusma), chosen once the list has loaded.
+    await form.locator('select[name="mandate"] option[value="minusma"]:checked').waitFor({ state: 'attached' });
     expect(await form.getByLabel('Mandate').inputValue()).toBe('minusma');
     await form.getByLabel('Until').fill('2022-06-30');
     await form.getByLabel('Decision').fill('a resolution of some kind');
