@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../api/support.js';
 import { collectConsoleProblems, consoleDist, ensureConsoleBuilt, launchChromium, root, SEED, seeText, signIn, type BrowserSession } from './support.js';
 
@@ -35,6 +36,14 @@ describe('admin console in Chromium', () => {
     context.setDefaultTimeout(10_000);
     page = context.pages()[0] ?? (await context.newPage());
   }, 180_000);
+
+  // A failed step leaves a screenshot of what the browser showed (path in the output).
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !page) return;
+    const file = path.join(tmpdir(), `mw-browser-failure-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    console.error(`screenshot of the failed step: ${file}`);
+  });
 
   afterAll(async () => {
     await session?.close();
@@ -143,6 +152,60 @@ describe('admin console in Chromium', () => {
     await toggle.click();
     await raw.first().waitFor({ state: 'hidden' });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('the mandate page answers "as of" an earlier date, and the timeline is keyboard-usable', async () => {
+    // The seed knows MINUSMA's establishment (2013, no end date recorded) and S/RES/2531 (2020) of 29 June 2020.
+    await page.getByLabel('Show the state as of').fill('2020-06-28');
+    await seeText(page.getByTestId('mandate-as-of'), '28 June 2020');
+    await page.getByTestId('history-table').getByText('S/RES/2531 (2020)').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('mandate-expires-on').textContent()).toBe('—');
+    await page.getByLabel('Show the state as of').fill('2020-06-29');
+    expect(await seeText(page.getByTestId('mandate-expires-on'), '30 June 2021')).toBe('30 June 2021');
+    await page.getByTestId('history-table').getByText('S/RES/2531 (2020)').waitFor();
+
+    // Open MINUSMA from the chart with the keyboard.
+    await page.getByTestId('nav-deadlines').click();
+    await page.getByLabel('As of').fill('2021-06-01');
+    const row = page.getByTestId('timeline').getByRole('link', { name: /^MINUSMA: expires 30 June 2021/ });
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await seeText(page.getByTestId('mandate-expires-on'), '30 June 2021');
+    expect(new URL(page.url()).pathname).toBe('/mandates/minusma');
+  });
+
+  it('the event log filters by type, stream and date and shows each event\'s provenance', async () => {
+    await page.getByTestId('nav-events').click();
+    const list = page.getByTestId('event-list');
+    await list.getByTestId('event').first().waitFor();
+    const all = await list.getByTestId('event').count();
+
+    await page.getByLabel('Event type').selectOption('MandateExtended');
+    const extended = list.locator('[data-testid="event"][data-event-type="MandateExtended"]');
+    await extended.first().waitFor();
+    await list.locator('[data-testid="event"]:not([data-event-type="MandateExtended"])').first().waitFor({ state: 'detached' });
+    const extendedCount = await extended.count();
+    expect(extendedCount).toBeGreaterThan(0);
+    expect(extendedCount).toBeLessThan(all);
+
+    await page.getByLabel('Stream').fill('mandate-minusma');
+    await page.getByRole('button', { name: 'Apply stream' }).click();
+    await list.locator('[data-testid="event"] [data-testid="event-stream"]:not(:has-text("mandate-minusma"))').first().waitFor({ state: 'detached' });
+    const minusma = list.getByTestId('event').filter({ hasText: 'S/RES/2531 (2020)' });
+    await minusma.waitFor();
+    // Provenance: the import and the quoted source text.
+    expect(await minusma.getByTestId('event-provenance').textContent()).toMatch(/import/i);
+    expect(await minusma.getByTestId('event-quote').textContent()).toContain('2531(2020)');
+
+    await page.getByLabel('From date').fill('2020-06-01');
+    await page.getByLabel('To date').fill('2020-06-30');
+    await list.getByTestId('event').filter({ hasNotText: 'S/RES/2531 (2020)' }).first().waitFor({ state: 'detached' });
+    expect(await list.getByTestId('event').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('type')).toBe('MandateExtended');
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await list.getByTestId('event').nth(all - 1).waitFor();
+    expect(await list.getByTestId('event').count()).toBe(all);
   });
 
   it.skipIf(!alertingLanded)(
@@ -261,6 +324,14 @@ describe('admin console in Chromium', () => {
     await page.goto(`${t.base}/clock`);
     await page.getByTestId('clock-state').waitFor();
     expect(await page.getByTestId('move-clock-form').count()).toBe(0);
+
+    // An administrator revokes the key: the console signs the viewer out on the next request.
+    const viewerId = /^mw_([a-z0-9]+)_/.exec(viewerKey)![1];
+    expect((await t.request('DELETE', `/api/keys/${viewerId}`)).status).toBeLessThan(300);
+    await page.getByTestId('nav-deadlines').click();
+    await page.getByTestId('sign-in-form').waitFor();
+    await page.getByTestId('sign-in-notice').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
   it('had no console errors and no uncaught page errors', () => {
