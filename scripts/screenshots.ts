@@ -8,14 +8,14 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = path.join(root, 'docs/screenshots');
 const launcher = path.join(root, 'dist/apps/launcher/src/main.js');
 const SEED = path.join(root, 'libs/importers/samples/repertoire-2020-mali-haiti.zh.txt');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = ['--lang=en-GB', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** The business clock of the demo: MINUSMA's mandate (until 30 June 2021) is 29 days from expiry. */
 const CLOCK_START = '2021-06-01T08:00:00Z';
 
@@ -49,12 +49,12 @@ async function api(base: string, key: string, method: string, p: string, body?: 
 }
 
 /** Waits for the page's heading and for every loading indicator to go, then writes the PNG. */
-async function shoot(page: Page, name: string, ready?: () => Promise<unknown>) {
+async function shoot(page: Page, name: string, ready?: () => Promise<unknown>, mask: Locator[] = []) {
   await page.locator('h1').first().waitFor();
   if (ready) await ready();
   await page.getByTestId('loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
   const file = path.join(outDir, `${name}.png`);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, mask, maskColor: '#d9dde3' });
   process.stdout.write(`  ${path.relative(root, file)}\n`);
 }
 
@@ -115,9 +115,21 @@ async function main() {
     await page.goto(`${base}/import`);
     await page.getByLabel('Document text').fill(seed);
     await page.getByTestId('dry-run').click();
-    const fact = page.locator('[data-testid="fact"][data-kind="mandate_extended"]').first();
+    await page.locator('.preview').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    const fact = page.locator('[data-testid="fact"][data-kind="mandate_extended"]').filter({ hasText: 'minusma' }).first();
     await fact.getByTestId('show-fact-span').click();
-    await page.getByTestId('active-span').first().waitFor();
+    // The source text scrolls (smoothly) to the fact's span: wait until it is in view.
+    await page.waitForFunction(() => {
+      // Runs in the page (this file is compiled without the DOM library).
+      type Box = { getBoundingClientRect(): { top: number; bottom: number } };
+      const doc = (globalThis as unknown as { document: { querySelector(selector: string): Box | null } }).document;
+      const mark = doc.querySelector('[data-testid="active-span"]');
+      const box = doc.querySelector('[data-testid="source-text"]');
+      if (!mark || !box) return false;
+      const m = mark.getBoundingClientRect();
+      const b = box.getBoundingClientRect();
+      return m.top >= b.top && m.bottom <= b.bottom;
+    });
     await page.locator('.preview').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shoot(page, 'import-dry-run');
 
@@ -141,7 +153,8 @@ async function main() {
     await keyForm.getByLabel('Name').fill('Reader');
     await keyForm.getByLabel('Role').selectOption('viewer');
     await keyForm.getByTestId('create-key').click();
-    await shoot(page, 'keys', () => page.getByTestId('new-api-key').waitFor());
+    // The key shown once is masked in the picture (it dies with the throwaway database anyway).
+    await shoot(page, 'keys', () => page.getByTestId('new-api-key').waitFor(), [page.getByTestId('new-api-key-value')]);
 
     await page.goto(`${base}/clock`);
     await shoot(page, 'clock', () => page.getByTestId('move-clock-form').waitFor());
