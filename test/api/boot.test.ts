@@ -97,6 +97,27 @@ describe('first start of the built product (npm start path)', () => {
     expect(existsSync(pidFile)).toBe(false); // the embedded PostgreSQL it started is stopped
   });
 
+  it('stops cleanly when told to during its first start', async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), 'mw-boot-early-'));
+    try {
+      const child = spawn(process.execPath, [launcher], { cwd: root, env: bareEnv({ DATA_DIR: fresh, PORT: '0', REDIS_PREFIX: `mwearly${process.pid}` }) });
+      children.push(child);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      let out = '';
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+          if (out.includes('creating the embedded PostgreSQL cluster')) resolve();
+        });
+      });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(path.join(fresh, 'pg/data/postmaster.pid'))).toBe(false); // no server left behind
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 naming each wrong variable', async () => {
     const child = spawn(process.execPath, [launcher], {
       cwd: root,

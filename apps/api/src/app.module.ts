@@ -12,6 +12,10 @@ import { HealthModule } from './health/health.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
+import { DeliveriesModule } from './deliveries/deliveries.module.js';
+import { SubscriberLinksModule } from './subscriptions/subscriber-links.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import type { ApiRuntime } from './runtime.js';
 
 /** The process's shared resources, injectable everywhere by the tokens of #libs/platform. */
@@ -49,7 +53,7 @@ export class AppModule {
   static forRoot(rt: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule],
+      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule, SubscriptionsModule, DeliveriesModule, SubscriberLinksModule, CalendarModule],
     };
   }
 }

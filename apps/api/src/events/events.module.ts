@@ -45,7 +45,7 @@ const streamQuery = z.object({
 });
 
 const appendBody = z.object({
-  expectedVersion: z.union([z.number().int().min(0), z.literal('no_stream'), z.literal('any')]),
+  expectedVersion: z.union([z.number().int().min(0).max(2_147_483_647), z.literal('no_stream'), z.literal('any')]),
   events: z
     .array(
       z.object({

@@ -124,6 +124,23 @@ export function toApiError(err: unknown, request?: { method?: string; url?: stri
       return { error: new ApiError(status, STATUS_CODES[status] ?? 'BAD_REQUEST', Array.isArray(message) ? message.join('; ') : String(message)), internal: false };
     }
   }
+  // http-errors raised by Express and body-parser for the request itself (undecodable
+  // parameters, a body that does not decompress, …) carry their 4xx status.
+  const httpError = err as { status?: unknown; expose?: unknown; message?: string };
+  if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500 && httpError.expose === true) {
+    return { error: new ApiError(httpError.status, STATUS_CODES[httpError.status] ?? 'BAD_REQUEST', httpError.message ?? 'Bad request'), internal: false };
+  }
+  // PostgreSQL "data exceptions" (SQLSTATE class 22: a NUL character, an out-of-range value…)
+  // come from values in the request that slipped past validation: the client's input, not a bug.
+  const sqlState = (err as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState) && (err as { severity?: unknown }).severity !== undefined) {
+    return { error: new ApiError(400, 'INVALID_VALUE', 'A value in the request cannot be stored or compared (for example a NUL character or an out-of-range number)'), internal: false };
+  }
+  // Prisma refuses a query built from a value it cannot use (e.g. an invalid date decoded from a
+  // crafted cursor) before it reaches the database: again the request's value.
+  if (err instanceof Error && err.name === 'PrismaClientValidationError') {
+    return { error: new ApiError(400, 'INVALID_VALUE', 'A value in the request (or its cursor) is not usable'), internal: false };
+  }
   const dependency = isDependencyUnavailable(err);
   if (dependency) {
     return {
