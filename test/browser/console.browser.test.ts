@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapWorker } from '../../apps/worker/src/bootstrap.js';
+import { REDIS_URL, TestSmtpServer, waitFor } from '../alerting/support.js';
 import { startTestApi, type TestApi } from '../api/support.js';
 import { collectConsoleProblems, consoleDist, ensureConsoleBuilt, launchChromium, root, SEED, seeText, signIn, type BrowserSession } from './support.js';
 
@@ -12,15 +14,16 @@ import { collectConsoleProblems, consoleDist, ensureConsoleBuilt, launchChromium
  * the screen (text, roles, test ids), waiting with Playwright's locators — never a sleep.
  *
  * The business clock runs in real time (2026), so the deadlines of 2021 are only reachable by
- * choosing the "as of" date in the page, as a user would.
+ * choosing the "as of" date in the page, as a user would. A real worker (projections, alert
+ * deliveries) runs beside the API, mailing to a real SMTP server (smtp-server) of the test.
  */
 
-// Subscriptions (alerting) are built on another branch; until they are merged, this step is skipped.
-const alertingLanded = existsSync(path.join(root, 'apps/api/src/subscriptions'));
 const XSS_NAME = 'Mission <img src=x onerror="window.__mwXss=1"> & <b>bold</b>';
 
 describe('admin console in Chromium', () => {
   let t: TestApi;
+  let worker: INestApplicationContext;
+  const smtp = new TestSmtpServer();
   let session: BrowserSession;
   let context: BrowserContext;
   let page: Page;
@@ -28,7 +31,21 @@ describe('admin console in Chromium', () => {
 
   beforeAll(async () => {
     await ensureConsoleBuilt();
-    t = await startTestApi('browser', {}, { consoleDist });
+    await smtp.start();
+    t = await startTestApi('browser', { SMTP_URL: smtp.url }, { consoleDist });
+    const config = t.api.runtime.config;
+    worker = await bootstrapWorker({
+      databaseUrl: config.databaseUrl,
+      alerts: {
+        redisUrl: REDIS_URL,
+        redisPrefix: config.redisPrefix,
+        smtpUrl: smtp.url,
+        publicUrl: config.publicUrl,
+        webhookAllowedHosts: config.webhookAllowedHosts,
+        clock: t.api.runtime.clock,
+        changePollMs: 200,
+      },
+    });
     session = await launchChromium();
     context = session.context;
     problems = collectConsoleProblems(context);
@@ -47,7 +64,9 @@ describe('admin console in Chromium', () => {
 
   afterAll(async () => {
     await session?.close();
+    await worker?.close();
     await t?.close();
+    await smtp.stop();
   });
 
   it('rejects a wrong key, then signs in with the admin key', async () => {
@@ -184,24 +203,40 @@ describe('admin console in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/mandates/minusma');
   });
 
-  it.skipIf(!alertingLanded)(
-    alertingLanded ? 'creates an email subscription' : 'creates an email subscription — SKIPPED: the subscriptions API (alerting branch) is not merged yet',
-    async () => {
-      await page.getByTestId('nav-subscriptions').click();
-      await page.getByTestId('new-subscription').click();
-      const form = page.getByTestId('new-subscription-form');
-      await form.getByLabel('Channel').selectOption('email');
-      await form.getByLabel('Address').fill('desk@example.org');
-      await form.getByTestId('new-subscription-submit').click();
-      await page.getByTestId('subscription-created').waitFor();
-      const list = page.getByTestId('subscription-list');
-      const item = list.locator('[data-testid^="subscription-"]').filter({ hasText: 'desk@example.org' });
-      await item.first().waitFor();
-      expect(await item.first().getByTestId('subscription-status').textContent()).toMatch(/active/i);
-      const api = await t.request('GET', '/api/subscriptions');
-      expect(api.json.items.map((s: { address?: string }) => s.address)).toContain('desk@example.org');
-    },
-  );
+  it('creates an email subscription, sends a test email and sees it delivered', async () => {
+    await page.getByTestId('nav-subscriptions').click();
+    await seeText(page.getByTestId('empty'), /subscription/i);
+    await page.getByTestId('new-subscription').click();
+    const form = page.getByTestId('new-subscription-form');
+    await form.getByLabel('Channel').selectOption('email');
+    await form.getByLabel('Email address').fill('mali-desk@example.org');
+    await form.getByLabel('All mandates').uncheck();
+    await form.getByRole('checkbox', { name: 'MINUSMA', exact: true }).check();
+    await form.getByTestId('new-subscription-submit').click();
+    await page.getByTestId('subscription-created').waitFor();
+
+    const item = page.getByTestId('subscription-list').getByRole('article', { name: 'Email subscription mali-desk@example.org' });
+    await item.waitFor();
+    expect(await item.getByTestId('subscription-target').textContent()).toBe('mali-desk@example.org');
+    expect(await item.getByTestId('subscription-status').textContent()).toMatch(/active/i); // made with an admin key: no confirmation
+    expect(await item.textContent()).toContain('MINUSMA');
+    const [created] = (await t.request('GET', '/api/subscriptions')).json.items;
+    expect(created).toMatchObject({ channel: 'email', address: 'mali-desk@example.org', scope: { mandates: ['minusma'] } });
+
+    await item.getByTestId('test-subscription').click();
+    await seeText(item.getByRole('status'), /Test notification queued/);
+    const mail = await waitFor('the test email', () => smtp.received.find((m) => m.mail.headers.get('to') && JSON.stringify(m.mail.to).includes('mali-desk@example.org')));
+    expect(mail.mail.subject).toBeTruthy();
+
+    // The deliveries page of this subscription shows it sent, without a reload.
+    await item.getByRole('link', { name: 'Deliveries' }).click();
+    const table = page.getByTestId('deliveries-table');
+    await table.locator('tbody tr[data-status="sent"]').first().waitFor();
+    const row = table.locator('tbody tr[data-status="sent"]').first();
+    expect(await row.getByTestId('delivery-status').textContent()).toMatch(/sent/i);
+    expect(await row.getByTestId('delivery-attempts').textContent()).toBe('1');
+    expect(await row.getByTestId('delivery-last-error').textContent()).toBe('—');
+  });
 
   it('shows a validation error from the API next to its field', async () => {
     await page.goto(`${t.base}/record?kind=extension&mandate=minusma`);
