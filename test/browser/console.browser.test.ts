@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapWorker } from '../../apps/worker/src/bootstrap.js';
 import { REDIS_URL, TestSmtpServer, waitFor } from '../alerting/support.js';
 import { startTestApi, type TestApi } from '../api/support.js';
-import { collectConsoleProblems, consoleDist, ensureConsoleBuilt, launchChromium, root, SEED, seeText, signIn, type BrowserSession } from './support.js';
+import { buildConsole, collectConsoleProblems, launchChromium, root, SEED, seeText, signIn, type BrowserSession } from './support.js';
 
 /**
  * The admin console as an analyst uses it: the built console served by a real API (its CSP
@@ -25,14 +25,15 @@ describe('admin console in Chromium', () => {
   let worker: INestApplicationContext;
   const smtp = new TestSmtpServer();
   let session: BrowserSession;
+  let built: Awaited<ReturnType<typeof buildConsole>>;
   let context: BrowserContext;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
+    built = await buildConsole();
     await smtp.start();
-    t = await startTestApi('browser', { SMTP_URL: smtp.url }, { consoleDist });
+    t = await startTestApi('browser', { SMTP_URL: smtp.url }, { consoleDist: built.dir });
     const config = t.api.runtime.config;
     worker = await bootstrapWorker({
       databaseUrl: config.databaseUrl,
@@ -67,6 +68,7 @@ describe('admin console in Chromium', () => {
     await worker?.close();
     await t?.close();
     await smtp.stop();
+    await built?.remove();
   });
 
   it('rejects a wrong key, then signs in with the admin key', async () => {
@@ -344,7 +346,7 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('nav-mandates').click();
     await seeText(page.getByTestId('mandate-row-xss-check'), 'XSS<i>1</i>');
     expect(await page.getByTestId('mandates-table').locator('img, b, i').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __mwXss?: number }).__mwXss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __mwXss?: number }).__mwXss)).toBeUndefined();
   });
 
   it('a viewer key (made on the API keys page) sees no write buttons', async () => {
@@ -359,7 +361,7 @@ describe('admin console in Chromium', () => {
 
     await page.getByTestId('sign-out').click();
     await page.getByTestId('sign-in-form').waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
     await signIn(page, t.base, viewerKey);
     expect(await page.getByTestId('current-role').textContent()).toMatch(/viewer/);
 
@@ -386,7 +388,7 @@ describe('admin console in Chromium', () => {
     await page.getByTestId('nav-deadlines').click();
     await page.getByTestId('sign-in-form').waitFor();
     await page.getByTestId('sign-in-notice').waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
   });
 
   it('had no console errors and no uncaught page errors', () => {

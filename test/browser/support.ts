@@ -7,18 +7,21 @@ import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export const root = path.resolve(import.meta.dirname, '../..');
-export const consoleDist = path.join(root, 'apps/console/dist');
 export const SEED = path.join(root, 'libs/importers/samples/repertoire-2020-mali-haiti.zh.txt');
 
 /** Debian's Chromium (see shared/notes/toolchain.md): `npx playwright install` cannot work here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Builds the console once if `apps/console/dist` is missing (the API serves it at `/`). */
-export async function ensureConsoleBuilt(): Promise<void> {
-  if (!existsSync(path.join(consoleDist, 'index.html'))) {
-    await promisify(execFile)('npm', ['run', '--silent', 'build:console', '--', '--logLevel', 'warn'], { cwd: root });
-  }
+/**
+ * Builds the console from the current sources into a folder of its own (so the test never runs
+ * a stale `apps/console/dist`, and parallel test files never write the same folder).
+ */
+export async function buildConsole(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'mw-console-dist-'));
+  await promisify(execFile)('npx', ['vite', 'build', '--config', 'apps/console/vite.config.ts', '--outDir', dir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root });
+  if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`the console build wrote no index.html into ${dir}`);
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export interface BrowserSession {
