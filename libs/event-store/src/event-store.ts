@@ -271,6 +271,17 @@ export class EventStore {
       conditions.push(`stream_id = $${values.length}`);
       name += '_s';
     }
+    const filedOn = `COALESCE(occurred_on, (recorded_at AT TIME ZONE 'UTC')::date)`;
+    if (filter.from) {
+      values.push(filter.from);
+      conditions.push(`${filedOn} >= $${values.length}::date`);
+      name += '_f';
+    }
+    if (filter.to) {
+      values.push(filter.to);
+      conditions.push(`${filedOn} <= $${values.length}::date`);
+      name += '_u';
+    }
     const r = await db.query<EventRow>({
       name,
       // Qualified: the output column `position` is text, and ORDER BY would otherwise sort by it.
