@@ -1,16 +1,16 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import base from './vitest.config.js';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
 
 // `npm run test:resilience`: the long scenarios (test/resilience/*.long.ts), one file at a time
-// so that their figures are not skewed by each other.
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      include: ['test/resilience/**/*.long.ts'],
-      fileParallelism: false,
-      testTimeout: 1_800_000,
-      hookTimeout: 300_000,
-    },
-  }),
-);
+// so that their figures are not skewed by each other. Same compilation as vitest.config.ts.
+export default defineConfig({
+  plugins: [swc.vite({ module: { type: 'es6' }, jsc: { target: 'es2022' } })],
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  test: {
+    include: ['test/resilience/**/*.long.ts'],
+    fileParallelism: false,
+    testTimeout: 1_800_000,
+    hookTimeout: 300_000,
+  },
+});
