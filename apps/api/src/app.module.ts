@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitModule } from './platform/rate-limit.js';
 import type { ApiRuntime } from './runtime.js';
 
 /** The process's shared resources, injectable everywhere by the tokens of #libs/platform. */
@@ -49,7 +50,7 @@ export class AppModule {
   static forRoot(rt: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule],
+      imports: [RuntimeModule.forRoot(rt), RateLimitModule, AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule],
     };
   }
 }
