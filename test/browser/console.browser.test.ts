@@ -43,10 +43,9 @@ describe('admin console in Chromium', () => {
         smtpUrl: smtp.url,
         publicUrl: config.publicUrl,
         webhookAllowedHosts: config.webhookAllowedHosts,
-        clock: t.api.runtime.clock,
         changePollMs: 200,
       },
-    });
+    }, { clock: t.api.runtime.clock });
     session = await launchChromium();
     context = session.context;
     problems = collectConsoleProblems(context);
