@@ -90,6 +90,7 @@ const APPENDABLE = new Set(['MandateExtended', 'MandateTerminated', 'ReportReque
  */
 export class MandateProjector implements Projector {
   readonly name = 'mandates';
+  readonly tables = ['mandates', 'mandate_timeline', 'report_requests'];
 
   /** `store` reads a mandate's stream when a batch needs its whole history (corrections). */
   constructor(private readonly store: EventStore) {}

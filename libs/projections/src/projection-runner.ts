@@ -10,6 +10,13 @@ export interface ProjectionRunnerOptions {
    * for all projections, and larger batches fold more events into each read-model row written.
    */
   rebuildBatchSize?: number;
+  /**
+   * VACUUM (ANALYZE) the rebuilt projections' tables at the end of a rebuild (default true): a
+   * rebuild rewrites each mandate row once per batch, leaving hundreds of thousands of dead rows
+   * and stale statistics that mislead the planner (bench: a 553k-row estimate for 5,000
+   * mandates made every "upcoming" query pay 1.5 s of JIT compilation).
+   */
+  vacuumAfterRebuild?: boolean;
   /** Safety-net poll while running (notifications are the normal wake-up). */
   pollIntervalMs?: number;
   /** Channel the event store NOTIFYs on. */
@@ -195,7 +202,14 @@ export class ProjectionRunner {
       if (!n) break;
       total += n * selected.length;
     }
-    return total + (await this.catchUp(only));
+    total += await this.catchUp(only);
+    if (this.options.vacuumAfterRebuild ?? true) {
+      for (const table of new Set(selected.flatMap((p) => p.tables ?? []))) {
+        // Outside any transaction (VACUUM refuses one); a failure only costs the optimisation.
+        await this.pool.query(`VACUUM (ANALYZE) ${table}`).catch(() => undefined);
+      }
+    }
+    return total;
   }
 
   /**
