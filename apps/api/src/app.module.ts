@@ -16,6 +16,7 @@ import { CalendarModule } from './calendar/calendar.module.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { SubscriberLinksModule } from './subscriptions/subscriber-links.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
+import { RateLimitModule } from './platform/rate-limit.js';
 import type { ApiRuntime } from './runtime.js';
 
 /** The process's shared resources, injectable everywhere by the tokens of #libs/platform. */
@@ -53,7 +54,7 @@ export class AppModule {
   static forRoot(rt: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(rt), AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule, SubscriptionsModule, DeliveriesModule, SubscriberLinksModule, CalendarModule],
+      imports: [RuntimeModule.forRoot(rt), RateLimitModule, AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule, SubscriptionsModule, DeliveriesModule, SubscriberLinksModule, CalendarModule],
     };
   }
 }

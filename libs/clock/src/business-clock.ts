@@ -33,6 +33,8 @@ export class BusinessClock implements Clock {
   private constructor(private readonly options: BusinessClockOptions) {
     this.pool = new pg.Pool({ connectionString: options.connectionString, max: 2, application_name: 'mandate-watch-clock' });
     this.pool.on('error', () => undefined);
+    // Checked-out clients too (see createPool): a restart of PostgreSQL must not be an uncaught exception.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /** Initialises the row (honouring CLOCK_START), reads the offset and starts listening. */

@@ -77,6 +77,10 @@ export const envSchema = z
           for (const entry of list) if (!hostOrCidr(entry)) ctx.addIssue({ code: 'custom', message: `\`${entry}\` is neither a host name, an IP address nor a CIDR` });
         }),
     ),
+    /** Failed authentications (missing/invalid key) per client IP per minute before 429 (0: no limit). */
+    RATE_LIMIT_AUTH_FAILURES: z.preprocess((v) => (v === '' || v === undefined ? '20' : v), integerString(0, 1_000_000)),
+    /** Imports (POST /api/imports) per API key per minute before 429 (0: no limit). */
+    RATE_LIMIT_IMPORTS: z.preprocess((v) => (v === '' || v === undefined ? '30' : v), integerString(0, 1_000_000)),
     DKIM_DOMAIN: optionalString,
     DKIM_SELECTOR: optionalString,
     DKIM_PRIVATE_KEY: optionalString.pipe(z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' }).optional()),
@@ -116,6 +120,8 @@ export interface AppConfig {
   notifyBackfillDays: number;
   webhookAllowedHosts: string[];
   dkim?: { domain: string; selector: string; privateKey: string };
+  /** Per minute; 0 disables the limit. */
+  rateLimits: { authFailuresPerMinute: number; importsPerMinute: number };
   /** Things that are allowed but probably wrong (logged at start). */
   warnings: string[];
 }
@@ -157,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     notifyBackfillDays: e.NOTIFY_BACKFILL_DAYS,
     webhookAllowedHosts: e.WEBHOOK_ALLOWED_HOSTS,
     dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY } : undefined,
+    rateLimits: { authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES, importsPerMinute: e.RATE_LIMIT_IMPORTS },
     warnings,
   };
 }

@@ -30,5 +30,11 @@ export function createPool(connectionString: string, opts: PoolOptions = {}): pg
   // An idle client that loses its server (restart, timeout) emits 'error' on the pool; without a
   // listener that would crash the process. The next checkout gets a fresh connection.
   pool.on('error', () => undefined);
+  // A client that is checked out (inside a transaction, between two queries) has no such
+  // listener: pg-pool removes it at checkout, and pg emits 'error' on the client whenever its
+  // connection ends unexpectedly (a PostgreSQL restart: 57P01), even when a query also fails
+  // with it. Unhandled, that is an uncaught exception that kills the process. The query that
+  // was running gets the error; the pool discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

@@ -9,6 +9,7 @@ export type ImportInputErrorCode =
   | 'PDF_UNREADABLE'
   | 'PDF_ENCRYPTED'
   | 'PDF_TIMEOUT'
+  | 'PDF_TOO_COMPLEX'
   | 'TOO_LARGE'
   | 'UNKNOWN_FORMAT';
 

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { ImportInputError } from './errors.js';
 
 /**
@@ -7,13 +9,18 @@ import { ImportInputError } from './errors.js';
  * is not reading order. A larger gap between lines becomes a blank line (a paragraph break),
  * which the English parsers rely on for headlines that end without a full stop.
  *
- * Bounded: at most `maxPages` pages are read and the whole extraction is abandoned after
- * `timeoutMs`; bytes that are not a PDF are refused before pdfjs sees them.
+ * Bounded: at most `maxPages` pages and `maxChars` characters are read, in a worker thread with
+ * a heap limit that is terminated after `timeoutMs`; bytes that are not a PDF are refused before
+ * pdfjs sees them.
  */
 
 export interface PdfTextOptions {
   maxPages?: number;
   timeoutMs?: number;
+  /** At most this many characters (and text runs) of text: more is refused as PDF_TOO_COMPLEX. */
+  maxChars?: number;
+  /** Heap of the worker thread that reads the PDF. */
+  maxHeapMb?: number;
 }
 
 export interface PdfText {
@@ -26,7 +33,7 @@ export interface PdfText {
   truncated: boolean;
 }
 
-export const PDF_DEFAULTS = { maxPages: 200, timeoutMs: 20_000 } as const;
+export const PDF_DEFAULTS = { maxPages: 200, timeoutMs: 20_000, maxChars: 5_000_000, maxHeapMb: 512 } as const;
 
 interface TextItem {
   str: string;
@@ -91,54 +98,112 @@ function pageLines(items: TextItem[]): string[] {
   return out;
 }
 
+/**
+ * Runs in a worker thread (plain JavaScript: it must load from the sources under Vitest as well
+ * as from the build). It sends each page's text items, and stops by itself once the document
+ * has more text than `maxChars` or more items than `maxItems`.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+(async () => {
+  const pdfjs = await import(pathToFileURL(workerData.pdfjsPath).href);
+  const task = pdfjs.getDocument({ data: workerData.bytes, disableFontFace: true, useSystemFonts: false, stopAtErrors: false, verbosity: pdfjs.VerbosityLevel.ERRORS });
+  try {
+    const doc = await task.promise;
+    const totalPages = doc.numPages;
+    const pages = Math.min(totalPages, workerData.maxPages);
+    parentPort.postMessage({ kind: 'start', totalPages, pages });
+    let chars = 0;
+    let items = 0;
+    for (let p = 1; p <= pages; p++) {
+      const page = await doc.getPage(p);
+      const content = await page.getTextContent();
+      const out = [];
+      for (const i of content.items) {
+        if (typeof i.str !== 'string') continue;
+        chars += i.str.length;
+        items++;
+        if (chars > workerData.maxChars || items > workerData.maxItems) {
+          parentPort.postMessage({ kind: 'too-much', chars, items });
+          return;
+        }
+        out.push({ str: i.str, transform: i.transform, width: i.width, height: i.height, hasEOL: i.hasEOL });
+      }
+      parentPort.postMessage({ kind: 'page', items: out });
+      page.cleanup();
+    }
+    parentPort.postMessage({ kind: 'done' });
+  } catch (e) {
+    parentPort.postMessage({ kind: 'error', name: e && e.name, message: String((e && e.message) || e) });
+  } finally {
+    await task.destroy().catch(() => undefined);
+  }
+})().catch((e) => parentPort.postMessage({ kind: 'error', name: e && e.name, message: String((e && e.message) || e) }));
+`;
+
+type WorkerMessage =
+  | { kind: 'start'; totalPages: number; pages: number }
+  | { kind: 'page'; items: TextItem[] }
+  | { kind: 'too-much'; chars: number; items: number }
+  | { kind: 'done' }
+  | { kind: 'error'; name?: string; message: string };
+
+/**
+ * pdfjs runs on the main thread in Node (its "fake worker"), and a hostile PDF can keep it busy
+ * for minutes (a 680 kB upload whose content stream inflates to 200 MB took 8 minutes and 1.5 GB
+ * there, and no timer could fire meanwhile). So the extraction runs in a worker thread with a
+ * heap limit, terminated at the deadline whatever it is doing; the text it may produce is capped.
+ */
 export async function extractPdfText(bytes: Uint8Array, options: PdfTextOptions = {}): Promise<PdfText> {
   const maxPages = options.maxPages ?? PDF_DEFAULTS.maxPages;
   const timeoutMs = options.timeoutMs ?? PDF_DEFAULTS.timeoutMs;
+  const maxChars = options.maxChars ?? PDF_DEFAULTS.maxChars;
   if (bytes.length === 0) throw new ImportInputError('EMPTY', 'the document is empty');
   if (!looksLikePdf(bytes)) throw new ImportInputError('NOT_PDF', 'not a PDF: the %PDF- header is missing');
 
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const task = pdfjs.getDocument({
-    // pdfjs may transfer (detach) the buffer it is given: hand it a copy, not the caller's bytes.
-    data: new Uint8Array(bytes),
-    disableFontFace: true,
-    useSystemFonts: false,
-    stopAtErrors: false,
-    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    // A copy: the caller keeps its bytes.
+    workerData: { bytes: new Uint8Array(bytes), pdfjsPath: pdfjsPath(), maxPages, maxChars, maxItems: maxChars },
+    resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? PDF_DEFAULTS.maxHeapMb, maxYoungGenerationSizeMb: 64 },
+    stdout: true,
+    stderr: true,
   });
-
-  const deadline = Date.now() + timeoutMs;
+  worker.stdout.resume();
+  worker.stderr.resume();
+  const texts: string[] = [];
+  let totalPages = 0;
+  let pages = 0;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ImportInputError('PDF_TIMEOUT', `PDF text extraction took longer than ${timeoutMs} ms`)), timeoutMs);
-  });
-  const work = (async (): Promise<PdfText> => {
-    const doc = await task.promise;
-    const totalPages = doc.numPages;
-    const pages = Math.min(totalPages, maxPages);
-    const texts: string[] = [];
-    for (let p = 1; p <= pages; p++) {
-      // pdfjs may settle everything in microtasks without ever letting the timer fire: the
-      // deadline is also checked between pages.
-      if (Date.now() > deadline) throw new ImportInputError('PDF_TIMEOUT', `PDF text extraction took longer than ${timeoutMs} ms`);
-      const page = await doc.getPage(p);
-      const content = await page.getTextContent();
-      const items = content.items.flatMap((i) => ('str' in i ? [i as TextItem] : []));
-      texts.push(pageLines(items).join('\n'));
-      page.cleanup();
-    }
-    return { text: texts.join('\n\n'), pages, totalPages, truncated: totalPages > pages };
-  })();
   try {
-    return await Promise.race([work, timeout]);
-  } catch (e) {
-    if (e instanceof ImportInputError) throw e;
-    const name = (e as { name?: string }).name;
-    if (name === 'PasswordException') throw new ImportInputError('PDF_ENCRYPTED', 'the PDF is password-protected', { cause: e });
-    throw new ImportInputError('PDF_UNREADABLE', `the PDF cannot be read: ${(e as Error).message ?? String(e)}`, { cause: e });
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new ImportInputError('PDF_TIMEOUT', `PDF text extraction took longer than ${timeoutMs} ms`)), timeoutMs);
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'start') ({ totalPages, pages } = m);
+        else if (m.kind === 'page') texts.push(pageLines(m.items).join('\n'));
+        else if (m.kind === 'done') resolve();
+        else if (m.kind === 'too-much') reject(new ImportInputError('PDF_TOO_COMPLEX', `the PDF has more than ${maxChars} characters or text runs of text`));
+        else if (m.name === 'PasswordException') reject(new ImportInputError('PDF_ENCRYPTED', 'the PDF is password-protected'));
+        else reject(new ImportInputError('PDF_UNREADABLE', `the PDF cannot be read: ${m.message}`));
+      });
+      worker.on('error', (err: Error & { code?: string }) =>
+        reject(
+          err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new ImportInputError('PDF_TOO_COMPLEX', 'the PDF needs more memory to read than allowed')
+            : new ImportInputError('PDF_UNREADABLE', `the PDF cannot be read: ${err.message}`, { cause: err }),
+        ),
+      );
+      worker.on('exit', () => reject(new ImportInputError('PDF_UNREADABLE', 'the PDF cannot be read (the reader stopped)')));
+    });
+    return { text: texts.join('\n\n'), pages, totalPages, truncated: totalPages > pages };
   } finally {
     clearTimeout(timer);
-    work.catch(() => undefined);
-    await task.destroy().catch(() => undefined);
+    await worker.terminate().catch(() => undefined);
   }
+}
+
+let pdfjsPathCached: string | undefined;
+function pdfjsPath(): string {
+  return (pdfjsPathCached ??= createRequire(import.meta.url).resolve('pdfjs-dist/legacy/build/pdf.mjs'));
 }

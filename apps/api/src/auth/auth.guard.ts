@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '../platform/errors.js';
+import { RateLimiter } from '../platform/rate-limit.js';
 import { type Role, roleRank } from './api-key.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './decorators.js';
@@ -11,16 +12,21 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = context.switchToHttp().getRequest<AuthenticatedRequest & { headers: Record<string, string | undefined>; log?: { setBindings?(b: object): void } }>();
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest & { ip?: string; headers: Record<string, string | undefined>; log?: { setBindings?(b: object): void } }>();
     const header = req.headers.authorization;
+    // Failed authentications count per client address: past the limit, 429 instead of 401.
+    const failed = () => this.limiter.hit('auth-failures', req.ip ?? 'unknown');
+    if (!header) await failed();
     if (!header) throw new ApiError(401, 'UNAUTHORIZED', 'An API key is required: Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' });
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const actor = m ? await this.keys.authenticate(m[1]) : null;
+    if (!actor) await failed();
     if (!actor) throw new ApiError(401, 'UNAUTHORIZED', 'The API key is not valid (unknown, revoked or malformed)', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     req.actor = actor;
     req.log?.setBindings?.({ actor: actor.id });

@@ -1,4 +1,5 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Role } from './api-key.js';
 
 export const PUBLIC_KEY = 'mw:public';
@@ -8,7 +9,10 @@ export const ROLES_KEY = 'mw:role';
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 /** The least role that may call this (roles are ordered viewer < editor < admin). Default: viewer. */
-export const Roles = (role: Role) => SetMetadata(ROLES_KEY, role);
+export const Roles = (role: Role) => applyDecorators(SetMetadata(ROLES_KEY, role), ApiExtension('x-required-role', role));
+
+/** The OpenAPI extension naming an operation's least role (absent: viewer, or public when the operation has no security). */
+export const REQUIRED_ROLE_EXTENSION = 'x-required-role';
 
 export type AuthenticatedRequest = { actor?: Actor };
 

@@ -13,6 +13,7 @@ import { EventsModule } from '../events/events.module.js';
 import { EventWriter } from '../events/event-writer.service.js';
 import { ApiError, notFound } from '../platform/errors.js';
 import { readDocumentBody } from '../platform/document-body.js';
+import { RateLimiter } from '../platform/rate-limit.js';
 import { decodeCursor, encodeCursor, limitParam, cursorParam, pageSchema } from '../platform/pagination.js';
 import { ApiZodQuery, ApiZodResponse, ZodQuery, ZodValidationPipe } from '../platform/zod.js';
 
@@ -71,6 +72,7 @@ export class ImportsController {
     @Inject(PG_POOL) pool: pg.Pool,
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(BUSINESS_CLOCK) clock: BusinessClock,
+    private readonly limiter: RateLimiter,
   ) {
     // Read your writes: an import returns once the projections include it.
     this.imports = new ImportService(pool, store, clock, { afterAppend: (checkpoint) => writer.readYourWrites(checkpoint) });
@@ -88,6 +90,7 @@ export class ImportsController {
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiZodResponse(201, importOutcome, 'Imported (200 for a dry run)')
   async run(@Query() rawQuery: unknown, @Actor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    await this.limiter.hit('imports', actor.id);
     const query = new ZodValidationPipe(importQuery, 'query').transform(rawQuery);
     const document = await readDocumentBody(req, res);
     try {

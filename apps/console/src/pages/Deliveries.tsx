@@ -6,6 +6,8 @@ import { SelectField } from '../components/Field';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { formatInstant, humanize } from '../format';
 
+const PENDING_POLL_MS = 2_000;
+
 function subscriptionLabel(s: Subscription): string {
   return `${humanize(s.channel)}: ${s.channel === 'email' ? s.address : s.url}`;
 }
@@ -21,6 +23,8 @@ export function Deliveries() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
     placeholderData: keepPreviousData,
+    // A pending delivery is being worked on (a test just queued, a retry): follow it until it settles.
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.items.some((d) => d.status === 'pending')) ? PENDING_POLL_MS : false),
   });
   const byId = new Map((subs.data?.items ?? []).map((s) => [s.id, s]));
 
