@@ -1,6 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryRepository, SecretSealer, SubscriptionRepository } from '#libs/alerting';
 import { BusinessClock } from '#libs/clock';
@@ -10,24 +8,11 @@ import { EventStore } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { appendFact, flushPrefix, MINUSMA, REDIS_URL, testPrefix, TestWebhookReceiver, waitFor } from './support.js';
 
-const ENTRY = 'dist/apps/launcher/src/worker.js';
-
-function newestSource(dirs: string[]): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.name === 'node_modules' || e.name === 'dist' || e.name === 'console') continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (p.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  };
-  dirs.forEach(walk);
-  return newest;
-}
+/** The `npm run start:worker` entry point, run from the sources under test (no build). */
+const WORKER_ARGS = ['--conditions=source', '--import', './test/support/ts-loader.mjs', 'apps/launcher/src/worker.ts'];
 
 /**
- * Worker *processes* (the built `npm run start:worker` entry point), killed with SIGKILL in the
+ * Worker *processes* (the `npm run start:worker` entry point), killed with SIGKILL in the
  * middle of a send: the alert is sent again under the same webhook-id, exactly once more, by
  * whichever of two fresh worker processes takes it.
  */
@@ -39,7 +24,7 @@ describe('worker processes killed mid-send', () => {
   let pool: ReturnType<typeof createPool>;
 
   const startWorkerProcess = () => {
-    const child = spawn(process.execPath, [ENTRY], {
+    const child = spawn(process.execPath, WORKER_ARGS, {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
@@ -58,12 +43,6 @@ describe('worker processes killed mid-send', () => {
   };
 
   beforeAll(async () => {
-    // The test runs the compiled worker, as operators do: build it when it is missing or older
-    // than any source file (a stale build would test old code).
-    if (!existsSync(ENTRY) || newestSource(['apps', 'libs']) > statSync(ENTRY).mtimeMs) {
-      const built = spawnSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
-      if (built.status !== 0) throw new Error('npm run build:server failed');
-    }
     db = await createTestDatabase('kill');
     pool = createPool(db.url);
     await receiver.start();
@@ -79,7 +58,7 @@ describe('worker processes killed mid-send', () => {
     const clock = await BusinessClock.start({ connectionString: db.url });
     await clock.set(new Date('2021-05-31T09:05:00Z'));
     await clock.close();
-  }, 180_000);
+  });
 
 
   afterAll(async () => {

@@ -81,7 +81,7 @@ export class ExpiryScheduler {
         planned.map((p) => p.alertKey),
         currentExpiry,
       );
-      await client.query('UPDATE alert_scheduler_state SET last_sweep_at = now() WHERE id = 1');
+      await client.query('UPDATE alert_scheduler_state SET last_sweep_at = clock_timestamp() WHERE id = 1');
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
