@@ -112,6 +112,8 @@ async function main() {
       viewport: { width: 1280, height: 800 },
       locale: 'en-GB',
       timezoneId: 'UTC',
+      // Date fields follow the process locale (dd/mm/yyyy for en-GB), not the page's.
+      env: { ...process.env, LANG: 'en_GB.UTF-8', LANGUAGE: 'en_GB' },
     });
     context.setDefaultTimeout(15_000);
     const page = context.pages()[0] ?? (await context.newPage());
