@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +65,13 @@ async function main() {
   const profile = await mkdtemp(path.join(tmpdir(), 'mw-screenshots-chromium-'));
   const adminKey = `mw_${randomBytes(5).toString('hex')}_${randomBytes(32).toString('base64url')}`;
   let child: ChildProcess | undefined;
+  // A local webhook endpoint that accepts everything (the demo's webhook subscription points here).
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/mandate-watch`;
   try {
     const started = await startLauncher({
       DATA_DIR: dataDir,
@@ -70,6 +79,7 @@ async function main() {
       ADMIN_API_KEY: adminKey,
       CLOCK_START,
       CLOCK_CONTROL: 'enabled',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       LOG_LEVEL: 'warn',
       REDIS_PREFIX: `mwshots${process.pid}`,
     });
@@ -83,7 +93,15 @@ async function main() {
     // Subscriptions exist once alerting is part of the API; the pages show their empty or error state otherwise.
     const sub = await api(base, adminKey, 'POST', '/api/subscriptions', { channel: 'email', address: 'mali-desk@example.org', scope: { mandates: ['minusma'] } });
     if (sub.status === 201) {
-      await api(base, adminKey, 'POST', '/api/subscriptions', { channel: 'webhook', url: 'https://hooks.example.org/mandate-watch', scope: { all: true } });
+      const hook = await api(base, adminKey, 'POST', '/api/subscriptions', { channel: 'webhook', url: hookUrl, scope: { all: true } });
+      if (hook.status !== 201) process.stdout.write(`  (no webhook subscription: ${hook.status} ${JSON.stringify(hook.json)})\n`);
+      // A test email (written to DATA_DIR/outbox): the deliveries page then has a sent row.
+      await api(base, adminKey, 'POST', `/api/subscriptions/${String(sub.json!.id)}/test`);
+      for (let i = 0; i < 100; i++) {
+        const d = await api(base, adminKey, 'GET', '/api/deliveries');
+        if ((d.json?.items as { status: string }[] | undefined)?.some((x) => x.status === 'sent')) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
     await api(base, adminKey, 'POST', '/api/keys', { name: 'Mission desk — Mali', role: 'editor' });
 
@@ -94,6 +112,8 @@ async function main() {
       viewport: { width: 1280, height: 800 },
       locale: 'en-GB',
       timezoneId: 'UTC',
+      // Date fields follow the process locale (dd/mm/yyyy for en-GB), not the page's.
+      env: { ...process.env, LANG: 'en_GB.UTF-8', LANGUAGE: 'en_GB' },
     });
     context.setDefaultTimeout(15_000);
     const page = context.pages()[0] ?? (await context.newPage());
@@ -166,6 +186,7 @@ async function main() {
       child.kill('SIGTERM');
       await exited;
     }
+    receiver.close();
     await rm(dataDir, { recursive: true, force: true });
     await rm(profile, { recursive: true, force: true });
   }

@@ -99,7 +99,9 @@ describe('admin console in Chromium', () => {
     expect(factCount).toBeGreaterThan(20);
     expect(await result.getByTestId('fact').count()).toBe(factCount);
     const warningCount = Number(await result.getByTestId('import-warning-count').textContent());
+    expect(warningCount).toBeGreaterThan(0); // the seed has passages the parser flags
     expect(await result.getByTestId('warning').count()).toBe(warningCount);
+    expect(await result.getByTestId('warning').first().getAttribute('data-code')).toMatch(/^[A-Z_]+$/);
     // The document itself, with the facts' spans marked in it.
     const source = result.getByTestId('source-text');
     await seeText(source, '马里稳定团');
