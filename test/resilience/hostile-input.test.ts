@@ -125,7 +125,7 @@ function importRequest(): fc.Arbitrary<Req> {
     { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES).map((type) => ({ body: 'Security Council resolution 2531 (2020) extends MINUSMA until 30 June 2021.', type, kind: 'import: other content type' })) },
     { weight: 1, arbitrary: fc.constantFrom(...BAD_UTF8).map((b) => ({ body: b, type: 'text/plain; charset=utf-8', kind: 'import: invalid UTF-8' })) },
   );
-  return fc.tuple(query, doc).map(([q, d]) => ({ method: 'POST', url: `/api/imports${q}`, body: d.body, headers: d.type ? { 'content-type': d.type } : {}, kind: d.kind }));
+  return fc.tuple(query, doc).map(([q, d]) => ({ method: 'POST', url: `/api/imports${q}`, body: d.body, headers: (d.type ? { 'content-type': d.type } : {}) as Record<string, string>, kind: d.kind }));
 }
 
 describe('hostile input', () => {
