@@ -124,7 +124,17 @@ export async function runLoad(databaseUrl: string, opts: { writers: number; repl
     for (;;) {
       const lags = await Promise.all(replicas.map((r) => r.lag()));
       if (lags.every((l) => l === 0)) break;
-      if (Date.now() > deadline) throw new Error(`projections did not catch up: lags ${lags.join(', ')}; errors: ${[...new Set(projectionErrors)].slice(0, 5).join(' / ')}`);
+      if (Date.now() > deadline) {
+        const sessions = await writerPool.query(
+          `SELECT application_name, state, wait_event_type, wait_event, backend_xid::text, backend_xmin::text, (now() - xact_start)::text AS age, left(query, 120) AS query
+             FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()`,
+        );
+        const horizon = await writerPool.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT json_agg(c) FROM projection_checkpoints c) AS checkpoints`);
+        throw new Error(
+          `projections did not catch up: lags ${lags.join(', ')}; errors: ${[...new Set(projectionErrors)].slice(0, 5).join(' / ')}; ` +
+            `horizon ${JSON.stringify(horizon.rows[0])}; open transactions ${JSON.stringify(sessions.rows)}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     await Promise.all(replicas.map((r) => r.stop()));
