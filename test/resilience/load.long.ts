@@ -5,7 +5,7 @@ import { writeResult } from './support/results.js';
 
 /** The issue's full load scenario: 16 writers, 2 projector replicas, 100,000 events (`npm run test:resilience`). */
 const WRITERS = 16;
-const EVENTS = 100_000;
+const EVENTS = Number(process.env.LOAD_EVENTS ?? 100_000);
 
 // A PostgreSQL of its own: the gap-safe feed waits for the oldest open transaction of the whole
 // cluster, so a long transaction of anything else on a shared server would stall the projections

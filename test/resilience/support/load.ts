@@ -70,6 +70,7 @@ export interface LoadFigures {
   seconds: number;
   eventsPerSecond: number;
   batchesByReplica: number[];
+  projectionErrors: string[];
 }
 
 /**
@@ -85,12 +86,16 @@ export async function runLoad(databaseUrl: string, opts: { writers: number; repl
     await writerPool.query(LEDGER_DDL);
     const writerStore = new EventStore(writerPool, { notifyChannel: 'mw_events' });
     const batchesByReplica = replicaPools.map(() => 0);
+    const projectionErrors: string[] = [];
     const replicas = replicaPools.map((pool, i) => {
       const store = new EventStore(pool);
       return new ProjectionRunner(pool, store, [...allProjectors(store), new LedgerProjector()], {
         batchSize: 500,
         pollIntervalMs: 200,
         onBatch: () => batchesByReplica[i]++,
+        onError: (err, projector) => {
+          if (projectionErrors.length < 50) projectionErrors.push(`${projector}: ${(err as Error).message}`);
+        },
       });
     });
     await Promise.all(replicas.map((r) => r.start()));
@@ -115,11 +120,21 @@ export async function runLoad(databaseUrl: string, opts: { writers: number; repl
     await Promise.all(Array.from({ length: opts.writers }, (_, w) => writer(w)));
     const appended = (await writerPool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
 
-    const deadline = Date.now() + 600_000;
+    const deadline = Date.now() + Number(process.env.LOAD_CATCH_UP_MS ?? 600_000);
     for (;;) {
       const lags = await Promise.all(replicas.map((r) => r.lag()));
       if (lags.every((l) => l === 0)) break;
-      if (Date.now() > deadline) throw new Error(`projections did not catch up: lags ${lags.join(', ')}`);
+      if (Date.now() > deadline) {
+        const sessions = await writerPool.query(
+          `SELECT application_name, state, wait_event_type, wait_event, backend_xid::text, backend_xmin::text, (now() - xact_start)::text AS age, left(query, 120) AS query
+             FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()`,
+        );
+        const horizon = await writerPool.query(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, (SELECT json_agg(c) FROM projection_checkpoints c) AS checkpoints`);
+        throw new Error(
+          `projections did not catch up: lags ${lags.join(', ')}; errors: ${[...new Set(projectionErrors)].slice(0, 5).join(' / ')}; ` +
+            `horizon ${JSON.stringify(horizon.rows[0])}; open transactions ${JSON.stringify(sessions.rows)}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     await Promise.all(replicas.map((r) => r.stop()));
@@ -167,6 +182,7 @@ export async function runLoad(databaseUrl: string, opts: { writers: number; repl
       seconds,
       eventsPerSecond: Math.round(appended / seconds),
       batchesByReplica,
+      projectionErrors: [...new Set(projectionErrors)].slice(0, 10),
     };
   } finally {
     await Promise.all([writerPool, ...replicaPools].map((p) => p.end().catch(() => undefined)));

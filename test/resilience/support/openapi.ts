@@ -32,6 +32,15 @@ export async function operations(api: Requester): Promise<Operation[]> {
   return out;
 }
 
+/**
+ * Percent-encodes the UTF-8 bytes of any string (encodeURIComponent throws on lone surrogates);
+ * a value starting with `%` is sent raw, so that malformed escapes such as `%ff%fe` reach the server.
+ */
+export function enc(value: string): string {
+  const keep = value.startsWith('%') ? /[%A-Za-z0-9\-_.~]/ : /[A-Za-z0-9\-_.~]/;
+  return [...Buffer.from(value, 'utf8')].map((b) => (keep.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+}
+
 export function fillPath(p: string, values: Record<string, string> | ((name: string) => string)): string {
-  return p.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(typeof values === 'function' ? values(name) : (values[name] ?? 'x')));
+  return p.replace(/\{([^}]+)\}/g, (_, name: string) => enc(typeof values === 'function' ? values(name) : (values[name] ?? 'x')));
 }

@@ -100,6 +100,23 @@ function bodyParserError(err: unknown): ApiError | null {
 }
 
 /**
+ * PostgreSQL's class 22 (data exception) comes from the values sent, not from a fault: e.g. a
+ * U+0000 in a string, which no text or jsonb column can hold (found by the fuzz test: a document
+ * with a NUL byte was answered 500). The statement failed, so nothing was written.
+ */
+/**
+ * Other client errors of the body readers (http-errors with `expose: true` and a 4xx status, e.g. a
+ * body that does not decompress as its Content-Encoding says: zlib's "incorrect header check").
+ * Found by the fuzz test: these were answered 500.
+ */
+function exposedClientError(err: unknown): ApiError | null {
+  const e = err as { status?: unknown; expose?: unknown };
+  if (!(err instanceof Error) || e.expose !== true || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return null;
+  const status = e.status;
+  return new ApiError(status, STATUS_CODES[status] ?? 'BAD_REQUEST', `The request body could not be read: ${err.message}`);
+}
+
+/**
  * Everything thrown while handling a request becomes an ApiError; `internal` is true when it is
  * a bug (logged with its stack, answered with a message that leaks nothing).
  */
@@ -107,6 +124,8 @@ export function toApiError(err: unknown, request?: { method?: string; url?: stri
   if (err instanceof ApiError) return { error: err, internal: false };
   const parsed = bodyParserError(err);
   if (parsed) return { error: parsed, internal: false };
+  const exposed = exposedClientError(err);
+  if (exposed) return { error: exposed, internal: false };
   if (isHttpMappable(err)) return { error: new ApiError(err.httpStatus, err.code, err.message, err.details), internal: false };
   if (err instanceof Error && DOMAIN_ERRORS_BY_NAME[err.name]) {
     const m = DOMAIN_ERRORS_BY_NAME[err.name];
@@ -123,12 +142,6 @@ export function toApiError(err: unknown, request?: { method?: string; url?: stri
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? err.message);
       return { error: new ApiError(status, STATUS_CODES[status] ?? 'BAD_REQUEST', Array.isArray(message) ? message.join('; ') : String(message)), internal: false };
     }
-  }
-  // http-errors raised by Express and body-parser for the request itself (undecodable
-  // parameters, a body that does not decompress, …) carry their 4xx status.
-  const httpError = err as { status?: unknown; expose?: unknown; message?: string };
-  if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500 && httpError.expose === true) {
-    return { error: new ApiError(httpError.status, STATUS_CODES[httpError.status] ?? 'BAD_REQUEST', httpError.message ?? 'Bad request'), internal: false };
   }
   // PostgreSQL "data exceptions" (SQLSTATE class 22: a NUL character, an out-of-range value…)
   // come from values in the request that slipped past validation: the client's input, not a bug.
