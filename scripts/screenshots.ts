@@ -17,7 +17,7 @@ const outDir = path.join(root, 'docs/screenshots');
 const launcher = path.join(root, 'dist/apps/launcher/src/main.js');
 const SEED = path.join(root, 'libs/importers/samples/repertoire-2020-mali-haiti.zh.txt');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--lang=en-GB', '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** The business clock of the demo: MINUSMA's mandate (until 30 June 2021) is 29 days from expiry. */
 const CLOCK_START = '2021-06-01T08:00:00Z';
 
@@ -112,8 +112,6 @@ async function main() {
       viewport: { width: 1280, height: 800 },
       locale: 'en-GB',
       timezoneId: 'UTC',
-      // Date fields follow the process locale (dd/mm/yyyy for en-GB), not the page's.
-      env: { ...process.env, LANG: 'en_GB.UTF-8', LANGUAGE: 'en_GB' },
     });
     context.setDefaultTimeout(15_000);
     const page = context.pages()[0] ?? (await context.newPage());
