@@ -121,3 +121,22 @@ describe('ADMIN_API_KEY', () => {
     }
   });
 });
+
+describe('admin key bootstrap on later starts', () => {
+  it('keeps the key file while its key works, and does not point at a stale one', async () => {
+    const t = await startTestApi('bootagain');
+    try {
+      const { bootstrapAdminKey } = await import('../../apps/api/src/auth/admin-key-bootstrap.js');
+      const dataDir = t.api.runtime.config.dataDir;
+      const again = await bootstrapAdminKey(t.api.runtime.pool, { dataDir });
+      expect(again).toEqual({ source: 'existing', id: t.adminKey.slice(3, 13), file: path.join(dataDir, 'admin-key') });
+      // Another admin key is made and the file's key revoked: the file no longer opens anything.
+      const other = (await t.request('POST', '/api/keys', { body: { name: 'ops', role: 'admin' } })).json;
+      await t.request('DELETE', `/api/keys/${t.adminKey.slice(3, 13)}`, { key: other.key });
+      const later = await bootstrapAdminKey(t.api.runtime.pool, { dataDir });
+      expect(later).toEqual({ source: 'existing', id: other.id, file: undefined });
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -51,7 +51,11 @@ function closedPort(): Promise<number> {
   });
 }
 
-describe('first start of the built product (npm start path)', () => {
+// Whole processes with an embedded PostgreSQL: generous test timeouts for a loaded CI machine
+// (these bound a hang; no assertion depends on how long anything takes).
+const PROCESS_TEST_TIMEOUT_MS = 180_000;
+
+describe('first start of the built product (npm start path)', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let dataDir: string;
   const children: ChildProcess[] = [];
 
@@ -60,7 +64,10 @@ describe('first start of the built product (npm start path)', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'mw-boot-'));
   }, 240_000);
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    // SIGTERM, so that a launcher left running by a failed test stops its embedded PostgreSQL too.
+    await Promise.all(
+      children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))),
+    );
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -97,6 +104,27 @@ describe('first start of the built product (npm start path)', () => {
     expect(existsSync(pidFile)).toBe(false); // the embedded PostgreSQL it started is stopped
   });
 
+  it('stops cleanly when told to during its first start', async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), 'mw-boot-early-'));
+    try {
+      const child = spawn(process.execPath, [launcher], { cwd: root, env: bareEnv({ DATA_DIR: fresh, PORT: '0', REDIS_PREFIX: `mwearly${process.pid}` }) });
+      children.push(child);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      let out = '';
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+          if (out.includes('creating the embedded PostgreSQL cluster')) resolve();
+        });
+      });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(existsSync(path.join(fresh, 'pg/data/postmaster.pid'))).toBe(false); // no server left behind
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 naming each wrong variable', async () => {
     const child = spawn(process.execPath, [launcher], {
       cwd: root,
@@ -122,7 +150,7 @@ describe('first start of the built product (npm start path)', () => {
   });
 });
 
-describe('local Redis when none answers', () => {
+describe('local Redis when none answers', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const logger = pino({ level: 'silent' });
 
   it('starts a redis-server under DATA_DIR, reuses it, stops it', async () => {

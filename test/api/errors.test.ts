@@ -69,6 +69,28 @@ describe('errors', () => {
     expect(r.json.error.details.find((d: { path: string }) => d.path === '').message).toMatch(/extra/);
   });
 
+  it('odd input is still bad input (400), never a 500', async () => {
+    const nulQuery = await t.request('GET', '/api/mandates?q=%00');
+    expect(nulQuery.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'q', message: 'must not contain the NUL character (U+0000)' }] });
+    const nulBody = await t.request('POST', '/api/mandates', { body: { id: 'a', names: { en: 'x\u0000y' }, type: 'other' } });
+    expect(nulBody.json.error.details).toEqual([{ path: 'names.en', message: 'must not contain the NUL character (U+0000)' }]);
+    // Past the pipes (a path parameter), PostgreSQL's own refusal is still the client's error.
+    const nulPath = await t.request('GET', '/api/mandates/a%00b');
+    expect(nulPath.status).toBe(400);
+    expect(nulPath.json.error.code).toBe('INVALID_VALUE');
+    const undecodable = await t.request('DELETE', '/api/keys/%E0%A4%A');
+    expect(undecodable.status).toBe(400);
+    const notBrotli = await t.request('POST', '/api/keys', { rawBody: '{"name":"a","role":"viewer"}', headers: { 'content-type': 'application/json', 'content-encoding': 'br' } });
+    expect(notBrotli.status).toBe(400);
+    expect(notBrotli.json.error.code).toBe('BAD_REQUEST');
+    const latin1 = await t.request('POST', '/api/keys', { rawBody: '{}', headers: { 'content-type': 'application/json; charset=latin1' } });
+    expect(latin1.status).toBe(415);
+    const craftedCursor = Buffer.from(JSON.stringify(['not-a-date', 'x'])).toString('base64url');
+    expect((await t.request('GET', `/api/meetings?cursor=${craftedCursor}`)).status).toBe(400);
+    const repeated = await t.request('GET', '/api/keys?limit=1&limit=2');
+    expect(repeated.json.error.details[0].path).toBe('limit');
+  });
+
   it('echoes a sane x-request-id, makes one otherwise', async () => {
     const given = await t.request('GET', '/health', { headers: { 'x-request-id': 'trace-123.abc' } });
     expect(given.headers.get('x-request-id')).toBe('trace-123.abc');
@@ -81,6 +103,7 @@ describe('errors', () => {
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(r.headers.get('x-powered-by')).toBeNull();
+    expect((await t.request('GET', '/api/me')).headers.get('cache-control')).toBe('no-store');
   });
 
   it('never answered 500 to any of this', () => {

@@ -136,6 +136,37 @@ describe('event log endpoints', () => {
     expect(later.json.items.map((e: { streamId: string }) => e.streamId)).toEqual(['mandate-p4']);
   });
 
+  it('filters the global log by date (from/to, inclusive: occurredOn, else the UTC date recorded), page by page', async () => {
+    for (const date of ['2019-01-10', '2019-02-01', '2019-02-28', '2019-03-01']) {
+      const r = await t.request('POST', '/api/meetings', { key: editorKey, body: { symbol: `S/PV.${8400 + Number(date.slice(5, 7)) * 31 + Number(date.slice(8))}`, date, agendaItem: 'situation-in-mali' } });
+      expect(r.status).toBe(201);
+    }
+    const feb: { type: string; occurredOn: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await t.request('GET', `/api/events?from=2019-02-01&to=2019-02-28&limit=1${cursor ? `&cursor=${cursor}` : ''}`, { key: viewerKey });
+      expect(r.status).toBe(200);
+      feb.push(...r.json.items);
+      cursor = r.json.next;
+    } while (cursor);
+    expect(feb.map((e) => [e.type, e.occurredOn])).toEqual([
+      ['MeetingHeld', '2019-02-01'],
+      ['MeetingHeld', '2019-02-28'],
+    ]);
+    // Every event is filed under exactly one date: the filtered log is the whole log cut by that date.
+    const all = (await t.request('GET', '/api/events?limit=500', { key: viewerKey })).json.items as { id: string; type: string; occurredOn?: string | null; recordedAt: string }[];
+    const filedOn = (e: (typeof all)[number]) => e.occurredOn ?? e.recordedAt.slice(0, 10);
+    const ids = async (query: string) => ((await t.request('GET', `/api/events?limit=500&${query}`, { key: viewerKey })).json.items as typeof all).map((e) => e.id);
+    const types = ['MeetingHeld', 'MandateEstablished'];
+    expect(await ids(`from=2019-03-01&type=${types.join(',')}`)).toEqual(all.filter((e) => filedOn(e) >= '2019-03-01' && types.includes(e.type)).map((e) => e.id));
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await ids(`to=${today}`)).toEqual(all.filter((e) => filedOn(e) <= today).map((e) => e.id));
+    expect(await ids('from=2019-01-11&to=2019-01-31')).toEqual([]);
+    const bad = await t.request('GET', '/api/events?from=1%20March', { key: viewerKey });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details[0].path).toBe('from');
+  });
+
   it('reads one stream page by page, 404 for none', async () => {
     const page1 = await t.request('GET', '/api/streams/mandate-alpha?limit=2');
     expect(page1.json.items.map((e: { version: number }) => e.version)).toEqual([1, 2]);

@@ -13,7 +13,8 @@ type Need = keyof typeof RANK;
 
 /**
  * The policy, independent of the code under test: reads need a viewer, writes an editor, and
- * keys and the clock an admin; only these paths are public. The test checks the running API, and
+ * keys and the clock an admin; subscriptions and their deliveries belong to editors (a viewer
+ * owns none, and they hold subscribers' addresses); only these paths are public. The test checks the running API, and
  * the `x-required-role` each operation declares, against it; an operation added later is
  * covered automatically (it is read from the OpenAPI document).
  */
@@ -22,6 +23,7 @@ function policy(op: Operation): Need {
   if (PUBLIC.some((re) => re.test(op.path))) return 'public';
   if (op.path.startsWith('/api/keys')) return 'admin';
   if (op.path === '/api/clock' && op.method !== 'get') return 'admin';
+  if (op.path.startsWith('/api/subscriptions') || op.path.startsWith('/api/deliveries')) return 'editor';
   return WRITE_METHODS.includes(op.method) ? 'editor' : 'viewer';
 }
 

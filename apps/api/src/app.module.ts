@@ -12,6 +12,10 @@ import { HealthModule } from './health/health.module.js';
 import { ImportsModule } from './imports/imports.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
+import { DeliveriesModule } from './deliveries/deliveries.module.js';
+import { SubscriberLinksModule } from './subscriptions/subscriber-links.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { RateLimitModule } from './platform/rate-limit.js';
 import type { ApiRuntime } from './runtime.js';
 
@@ -50,7 +54,7 @@ export class AppModule {
   static forRoot(rt: ApiRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(rt), RateLimitModule, AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule],
+      imports: [RuntimeModule.forRoot(rt), RateLimitModule, AuthModule, KeysModule, ClockModule, EventsModule, FactsModule, ImportsModule, HealthModule, MetricsModule, SubscriptionsModule, DeliveriesModule, SubscriberLinksModule, CalendarModule],
     };
   }
 }

@@ -8,13 +8,13 @@ import { AppModule } from './app.module.js';
 import { httpMetricsMiddleware } from './metrics/metrics.module.js';
 import { serveOpenApi } from './openapi.js';
 import { expressErrorHandler, ApiExceptionFilter } from './platform/exception.filter.js';
-import { consoleStatic, jsonBodies, requestLogging, requireJsonBodies, securityHeaders } from './platform/http-pipeline.js';
+import { consoleStatic, jsonBodies, noStoreForApi, requestLogging, requireJsonBodies, securityHeaders } from './platform/http-pipeline.js';
 import { closeRuntime, type ApiRuntime } from './runtime.js';
 
 export interface ApiApp {
   app: INestApplication;
   runtime: ApiRuntime;
-  /** Listens on config.port (0 = any free port); resolves to the port actually bound. */
+  /** Listens on config.port (0 = any free port) on every interface, IPv6 and IPv4, unless a host is given; resolves to the port bound. */
   listen(host?: string): Promise<number>;
   /** Stops taking connections, lets running requests finish, then releases the runtime. */
   close(): Promise<void>;
@@ -35,11 +35,13 @@ export async function createApiApp(runtime: ApiRuntime, options: { consoleDist?:
   app.use(requestLogging(runtime.logger));
   app.use(httpMetricsMiddleware(runtime.metrics));
   app.use(securityHeaders({ https: runtime.config.publicUrl.startsWith('https:') }));
+  app.use(noStoreForApi());
   app.use(requireJsonBodies());
   app.use(jsonBodies());
-  app.use(expressErrorHandler(runtime.logger));
   const consoleFiles = consoleStatic(options.consoleDist ?? path.join(projectRoot(), 'apps/console/dist'));
   if (consoleFiles) app.use(consoleFiles);
+  // Errors of the middleware above (Nest's routes below have the exception filter).
+  app.use(expressErrorHandler(runtime.logger));
   app.useGlobalFilters(new ApiExceptionFilter(runtime.logger));
   serveOpenApi(app);
   await app.init();
@@ -48,8 +50,9 @@ export async function createApiApp(runtime: ApiRuntime, options: { consoleDist?:
   return {
     app,
     runtime,
-    async listen(host = '0.0.0.0') {
-      await app.listen(runtime.config.port, host);
+    async listen(host?: string) {
+      if (host) await app.listen(runtime.config.port, host);
+      else await app.listen(runtime.config.port);
       const address = app.getHttpServer().address();
       return typeof address === 'object' && address ? address.port : runtime.config.port;
     },

@@ -1,20 +1,15 @@
 import { failed, prepareEntry } from '../../launcher/src/entry.js';
-import { onShutdownSignal } from '../../launcher/src/process.js';
 import { bootstrapAdminKey } from './auth/admin-key-bootstrap.js';
-import { createApiApp, type ApiApp } from './create-app.js';
+import { createApiApp } from './create-app.js';
 import { createRuntime } from './runtime.js';
 
 /** `npm run start:api`: the HTTP API alone (workers run elsewhere: `npm run start:worker`). */
 async function main(): Promise<void> {
-  const { config, logger, infra } = await prepareEntry('api');
-  let api: ApiApp | undefined;
-  onShutdownSignal(logger, async () => {
-    await api?.close();
-    await infra.stop();
-  });
+  const { config, logger, infra, shutdown } = await prepareEntry('api');
   const runtime = await createRuntime(infra.config, logger);
   const admin = await bootstrapAdminKey(runtime.pool, { adminApiKey: config.adminApiKey, dataDir: config.dataDir });
-  api = await createApiApp(runtime);
+  const api = await createApiApp(runtime);
+  shutdown.add('API', () => api.close());
   const port = await api.listen();
   logger.info({ port, adminKeySource: admin.source, adminKeyFile: admin.file }, 'API listening');
   if (admin.source === 'generated') process.stdout.write(`Admin key written to ${admin.file}\n`);

@@ -7,10 +7,8 @@ import { createPool, createPrisma, type PrismaClient } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { createLogger, MetricsService } from '#libs/platform';
+import { EVENTS_CHANNEL } from '#libs/persistence';
 import { allProjectors, ProjectionRunner } from '#libs/projections';
-
-/** The channel the event store NOTIFYs after appends; the worker's projection runner LISTENs on it. */
-export const EVENTS_CHANNEL = 'mw_events';
 
 /** The shared resources of an API process; created before Nest so that entry points and tests own their lifecycle. */
 export interface ApiRuntime {

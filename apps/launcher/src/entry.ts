@@ -3,14 +3,18 @@ import { ConfigError, loadConfig, type AppConfig } from '#libs/config';
 import { createLogger } from '#libs/platform';
 import { prepareInfrastructure, type Infrastructure } from './infrastructure.js';
 import { RedisUnavailableError } from './local-redis.js';
-import { exitWithMessage } from './process.js';
+import { exitWithMessage, onShutdownSignal, ShutdownSequence } from './process.js';
 
 /**
- * What every entry point does first: read the configuration, make the logger, and get
- * PostgreSQL/Redis ready (local ones when not configured) with the migrations applied. Problems
- * an operator must fix (a wrong variable, no Redis) end the process with one readable message.
+ * What every entry point does first: read the configuration, make the logger, handle
+ * SIGINT/SIGTERM (stopping what has started, last first, then exit 0), and get PostgreSQL/Redis
+ * ready (local ones when not configured) with the migrations applied. Problems an operator must
+ * fix (a wrong variable, no Redis) end the process with one readable message.
  */
-export async function prepareEntry(name: string, opts: { redis?: boolean } = {}): Promise<{ config: AppConfig; logger: Logger; infra: Infrastructure }> {
+export async function prepareEntry(
+  name: string,
+  opts: { redis?: boolean } = {},
+): Promise<{ config: AppConfig; logger: Logger; infra: Infrastructure; shutdown: ShutdownSequence }> {
   let config: AppConfig;
   try {
     config = loadConfig(process.env);
@@ -20,9 +24,13 @@ export async function prepareEntry(name: string, opts: { redis?: boolean } = {})
   }
   const logger = createLogger({ level: config.logLevel, name });
   for (const warning of config.warnings) logger.warn(warning);
+  // Signals are handled from here on: whatever has started by then is stopped in order.
+  const shutdown = new ShutdownSequence(logger);
+  onShutdownSignal(logger, () => shutdown.run());
   try {
-    return { config, logger, infra: await prepareInfrastructure(config, logger, { redis: opts.redis }) };
+    return { config, logger, infra: await prepareInfrastructure(config, logger, shutdown, { redis: opts.redis }), shutdown };
   } catch (err) {
+    await shutdown.run();
     if (err instanceof RedisUnavailableError) exitWithMessage(err.message);
     throw err;
   }

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { bootstrapAdminKey } from '../../api/src/auth/admin-key-bootstrap.js';
-import { createApiApp, type ApiApp } from '../../api/src/create-app.js';
+import { createApiApp } from '../../api/src/create-app.js';
 import { createRuntime } from '../../api/src/runtime.js';
 import { failed, prepareEntry } from './entry.js';
-import { onShutdownSignal } from './process.js';
-import { startWorker, type RunningWorker } from './worker-loader.js';
+import { startWorker } from './worker-loader.js';
 
 /**
  * `npm start`: everything in one process — PostgreSQL and Redis (configured, or local ones under
@@ -13,25 +12,19 @@ import { startWorker, type RunningWorker } from './worker-loader.js';
  * stopped.
  */
 async function main(): Promise<void> {
-  const { config, logger, infra } = await prepareEntry('mandate-watch');
-  let api: ApiApp | undefined;
-  let worker: RunningWorker | undefined;
-  onShutdownSignal(logger, async () => {
-    await api?.close();
-    await worker?.close();
-    await infra.stop();
-  });
-
+  const { config, logger, infra, shutdown } = await prepareEntry('mandate-watch');
   const runtime = await createRuntime(infra.config, logger);
   const admin = await bootstrapAdminKey(runtime.pool, { adminApiKey: config.adminApiKey, dataDir: config.dataDir });
-  api = await createApiApp(runtime);
+  const worker = await startWorker(infra.config, logger);
+  shutdown.add('worker', () => worker.close());
+  const api = await createApiApp(runtime);
+  shutdown.add('API', () => api.close()); // first to stop: no new requests, running ones finish
   const port = await api.listen();
-  worker = await startWorker(infra.config, logger);
 
   const base = `http://localhost:${port}`;
   const shown = (file: string) => (file.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), file) : file);
   const adminHint =
-    admin.source === 'env' ? 'admin key from ADMIN_API_KEY' : admin.file ? `admin key in ${shown(admin.file)}` : 'admin key: see GET /api/keys';
+    admin.source === 'env' ? 'admin key from ADMIN_API_KEY' : admin.file ? `admin key in ${shown(admin.file)}` : 'admin keys exist already (set ADMIN_API_KEY to add one)';
   // Plain stdout, not the logger: this is for the person who ran `npm start`.
   process.stdout.write(`Mandate Watch on ${base} — API docs ${base}/api/docs — ${adminHint}\n`);
   // The key itself only on a terminal (never into log files or CI output), and only when new.

@@ -1,6 +1,25 @@
 import type { Logger } from 'pino';
 
 /**
+ * What to stop on shutdown, registered as things start: run last-started first (the HTTP server
+ * before the worker, both before the local PostgreSQL/Redis they use).
+ */
+export class ShutdownSequence {
+  private readonly steps: { name: string; stop: () => Promise<void> }[] = [];
+  constructor(private readonly logger: Logger) {}
+
+  add(name: string, stop: () => Promise<void>): void {
+    this.steps.push({ name, stop });
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) {
+      await step.stop().catch((err) => this.logger.warn({ err, step: step.name }, 'while stopping'));
+    }
+  }
+}
+
+/**
  * Runs `shutdown` once on SIGINT/SIGTERM, then exits 0 (1 if shutdown failed). A second signal
  * while shutting down exits at once. A safety timer exits 1 if draining hangs.
  */

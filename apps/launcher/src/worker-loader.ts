@@ -17,7 +17,7 @@ export interface RunningWorker {
 export async function startWorker(config: AppConfig & { databaseUrl: string }, logger: Logger): Promise<RunningWorker> {
   // The worker's Nest messages as the same JSON lines as everything else.
   NestLogger.overrideLogger(new PinoNestLogger(logger.child({ component: 'worker' })));
-  const worker = await withoutNewSignalHandlers(() => bootstrapWorker({ databaseUrl: config.databaseUrl }));
+  const worker = await withoutNewSignalHandlers(() => bootstrapWorker(config, { logger }));
   logger.info('worker started');
   return worker;
 }

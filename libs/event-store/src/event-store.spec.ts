@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '#libs/db';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { EventIdConflictError, EventStore, InvalidAppendError, InvalidCursorError, WrongExpectedVersionError } from './index.js';
 
 let db: TestDatabase;
@@ -123,8 +124,17 @@ describe('appendMany', () => {
   });
 });
 
+// The feed shows events once every older transaction in the cluster has ended (other test files
+// share the server): wait until everything committed here is readable.
+const committed = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
+async function readableTail(): Promise<string> {
+  const n = await committed();
+  return (await eventually(() => store.readAll(null, 1_000_000), (p) => p.events.length === n)).tail;
+}
+
 describe('readAll', () => {
   it('pages through every event once in a stable order with opaque cursors', async () => {
+    await readableTail();
     const seen: string[] = [];
     let cursor: string | null = null;
     for (;;) {
@@ -133,22 +143,22 @@ describe('readAll', () => {
       if (!page.next) break;
       cursor = page.next;
     }
-    const total = await pool.query('SELECT count(*)::int AS n FROM events');
-    expect(seen).toHaveLength(total.rows[0].n);
+    expect(seen).toHaveLength(await committed());
     expect(new Set(seen).size).toBe(seen.length);
     await expect(store.readAll('not-a-cursor', 3)).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
   it('keeps the events of one append in order past digit boundaries of their positions', async () => {
-    const start = (await store.readAll(null, 100_000)).tail;
+    const start = await readableTail();
     await store.appendToStream('order-a', Array.from({ length: 25 }, (_, i) => ev('N', { i })), { expectedVersion: 'any' });
-    const page = await store.readAll(start, 100);
+    const page = await eventually(() => store.readAll(start, 100), (p) => p.events.length >= 25);
     expect(page.events.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     const positions = page.events.map((e) => e.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
   it('filters by type and stream', async () => {
+    await readableTail();
     const page = await store.readAll(null, 100, { streamId: 'thing-a' });
     expect(page.events.map((e) => e.type)).toEqual(['A', 'B', 'C']);
     const typed = await store.readAll(null, 100, { types: ['Racer'] });
@@ -156,7 +166,7 @@ describe('readAll', () => {
   });
 
   it('never skips an event whose transaction commits after a later one was read (gap-safe)', async () => {
-    const start = (await store.readAll(null, 100_000)).tail;
+    const start = await readableTail();
     const slow = await pool.connect();
     try {
       await slow.query('BEGIN');
@@ -168,7 +178,7 @@ describe('readAll', () => {
     } finally {
       slow.release();
     }
-    const after = await store.readAll(start, 100);
+    const after = await eventually(() => store.readAll(start, 100), (p) => p.events.length >= 2);
     expect(after.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
   });
 

@@ -44,18 +44,37 @@ FROM s, unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::da
 ORDER BY e.ord
 RETURNING position::text AS position, version, transaction_id::text AS tx`;
 
-const APPEND_SQL = {
+// The same for the common case of one event, with scalar parameters: no arrays to serialise,
+// parse and unnest, no sort (about 40% less time per call in bench/append).
+const INSERT_ONE_EVENT = `
+INSERT INTO events (stream_id, version, id, type, schema_version, data, metadata, occurred_on)
+SELECT $1, s.base + 1, $3::uuid, $4::text, $5::int, $6::jsonb, $7::jsonb, $8::date FROM s
+RETURNING position::text AS position, version, transaction_id::text AS tx`;
+
+const STREAM_CTE = {
   no_stream: `WITH s AS (
       INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 0 AS base
-    )${INSERT_EVENTS}`,
+    )`,
   exact: `WITH s AS (
       UPDATE streams SET version = version + $2 WHERE stream_id = $1 AND version = $9 RETURNING version - $2 AS base
-    )${INSERT_EVENTS}`,
+    )`,
   any: `WITH s AS (
       INSERT INTO streams (stream_id, version) VALUES ($1, $2)
       ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version
       RETURNING version - $2 AS base
-    )${INSERT_EVENTS}`,
+    )`,
+} as const;
+
+const APPEND_SQL = {
+  no_stream: STREAM_CTE.no_stream + INSERT_EVENTS,
+  exact: STREAM_CTE.exact + INSERT_EVENTS,
+  any: STREAM_CTE.any + INSERT_EVENTS,
+} as const;
+
+const APPEND_ONE_SQL = {
+  no_stream: STREAM_CTE.no_stream + INSERT_ONE_EVENT,
+  exact: STREAM_CTE.exact + INSERT_ONE_EVENT,
+  any: STREAM_CTE.any + INSERT_ONE_EVENT,
 } as const;
 
 interface EventRow {
@@ -252,6 +271,17 @@ export class EventStore {
       conditions.push(`stream_id = $${values.length}`);
       name += '_s';
     }
+    const filedOn = `COALESCE(occurred_on, (recorded_at AT TIME ZONE 'UTC')::date)`;
+    if (filter.from) {
+      values.push(filter.from);
+      conditions.push(`${filedOn} >= $${values.length}::date`);
+      name += '_f';
+    }
+    if (filter.to) {
+      values.push(filter.to);
+      conditions.push(`${filedOn} <= $${values.length}::date`);
+      name += '_u';
+    }
     const r = await db.query<EventRow>({
       name,
       // Qualified: the output column `position` is text, and ORDER BY would otherwise sort by it.
@@ -291,20 +321,25 @@ export class EventStore {
       throw new InvalidAppendError('expectedVersion must be a non-negative integer, "no_stream" or "any"');
     }
     const mode = expected === 'any' ? 'any' : expected === 'no_stream' || expected === 0 ? 'no_stream' : 'exact';
-    const values: unknown[] = [
-      streamId,
-      events.length,
-      events.map((e) => e.id),
-      events.map((e) => e.type),
-      events.map((e) => e.schemaVersion),
-      events.map((e) => e.data),
-      events.map((e) => e.metadata),
-      events.map((e) => e.occurredOn),
-    ];
+    const one = events.length === 1;
+    const values: unknown[] = one
+      ? [streamId, 1, events[0].id, events[0].type, events[0].schemaVersion, events[0].data, events[0].metadata, events[0].occurredOn]
+      : [
+          streamId,
+          events.length,
+          events.map((e) => e.id),
+          events.map((e) => e.type),
+          events.map((e) => e.schemaVersion),
+          events.map((e) => e.data),
+          events.map((e) => e.metadata),
+          events.map((e) => e.occurredOn),
+        ];
     if (mode === 'exact') values.push(expected);
     let rows: { position: string; version: number; tx: string }[];
     try {
-      const r = await db.query<{ position: string; version: number; tx: string }>({ name: `mw_append_${mode}`, text: APPEND_SQL[mode], values });
+      const r = await db.query<{ position: string; version: number; tx: string }>(
+        one ? { name: `mw_append1_${mode}`, text: APPEND_ONE_SQL[mode], values } : { name: `mw_append_${mode}`, text: APPEND_SQL[mode], values },
+      );
       rows = r.rows;
     } catch (err) {
       // In a transaction the failed statement has aborted it: the caller rolls back and decides.

@@ -53,6 +53,12 @@ export interface MultiAppendResult {
 export interface ReadAllFilter {
   types?: string[];
   streamId?: string;
+  /**
+   * Inclusive `YYYY-MM-DD` bounds on the date an event is filed under: its `occurredOn`, or
+   * else the UTC date it was recorded.
+   */
+  from?: string;
+  to?: string;
 }
 
 export interface ReadAllPage {

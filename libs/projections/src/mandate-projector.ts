@@ -6,14 +6,18 @@ import {
   mandateView,
   type FoldableEvent,
   type MandateState,
+  type MandateView,
   type ReportRequested,
+  type TimelineEntry,
 } from '#libs/domain';
-import type { StoredEvent } from '#libs/event-store';
+import type { EventStore, StoredEvent } from '#libs/event-store';
 import type { Projector } from './projector.js';
 
 const MANDATE_STREAM = 'mandate-';
 const HANDLED = new Set(['MandateEstablished', 'MandateExtended', 'MandateTerminated', 'ReportRequested', 'FactCorrected']);
 const FAR_FUTURE = '9999-12-31';
+const MANDATE_RECORD = `id text, acronym text, names jsonb, aliases jsonb, type text, agenda_item text, established_on date,
+  established_by text, expires_on date, terminated_on date, status text, last_decision jsonb, search_text text, stream_version int, state jsonb`;
 
 const foldable = (e: StoredEvent): FoldableEvent => ({
   id: e.id,
@@ -25,12 +29,71 @@ const foldable = (e: StoredEvent): FoldableEvent => ({
 });
 
 /**
- * Mandates: the folded state of each mandate stream (kept in `mandates.state`, so a batch only
- * folds its new events), the current names/expiry/status columns, the dated timeline used by
- * "as of" queries, and report requests.
+ * What `mandates.state` keeps per mandate between batches: the stream version folded so far,
+ * the establishment fields after corrections, and the latest timeline entry (by effective date,
+ * then version) that sets each of expiry, termination and last decision. That is all a batch of
+ * new extensions, terminations and report requests needs, so a batch costs O(its events), not
+ * O(the mandate's history). Anything else (a correction, a re-establishment, a state written by
+ * an older version of this projector) refolds the mandate from its stream.
+ */
+interface MandateSummary {
+  format: 2;
+  mandateId: string;
+  version: number;
+  view: Pick<MandateView, 'acronym' | 'names' | 'aliases' | 'type' | 'agendaItem' | 'establishedOn' | 'establishedBy'>;
+  expiry: Mark | null;
+  termination: Mark | null;
+  decision: Mark | null;
+}
+interface Mark {
+  effectiveOn: string;
+  seq: number;
+  value: string | null;
+}
+
+const later = (a: { effectiveOn: string; seq: number }, b: Mark | null): boolean =>
+  !b || a.effectiveOn > b.effectiveOn || (a.effectiveOn === b.effectiveOn && a.seq > b.seq);
+
+/** Folds timeline entries (any order) into the marks, exactly as `mandateView` walks the sorted timeline. */
+function mergeTimeline(summary: MandateSummary, entries: TimelineEntry[]): void {
+  for (const t of entries) {
+    const mark = (value: string | null): Mark => ({ effectiveOn: t.effectiveOn, seq: t.seq, value });
+    if (t.expiresOn && later(t, summary.expiry)) summary.expiry = mark(t.expiresOn);
+    if (t.kind === 'terminated' && later(t, summary.termination)) summary.termination = mark(t.expiresOn);
+    if (t.decision && later(t, summary.decision)) summary.decision = mark(t.decision);
+  }
+}
+
+function summaryOf(state: MandateState, timeline: TimelineEntry[]): MandateSummary {
+  const v = mandateView(state, { asOf: FAR_FUTURE });
+  const summary: MandateSummary = {
+    format: 2,
+    mandateId: state.mandateId,
+    version: state.version,
+    view: { acronym: v.acronym, names: v.names, aliases: v.aliases, type: v.type, agendaItem: v.agendaItem, establishedOn: v.establishedOn, establishedBy: v.establishedBy },
+    expiry: null,
+    termination: null,
+    decision: null,
+  };
+  mergeTimeline(summary, timeline);
+  return summary;
+}
+
+const isSummary = (s: unknown): s is MandateSummary => (s as MandateSummary | null)?.format === 2;
+
+/** Facts the fast path folds into an existing summary without the mandate's history. */
+const APPENDABLE = new Set(['MandateExtended', 'MandateTerminated', 'ReportRequested']);
+
+/**
+ * Mandates: the current names/expiry/status columns (from a small per-mandate summary kept in
+ * `mandates.state`), the dated timeline used by "as of" queries, and report requests.
  */
 export class MandateProjector implements Projector {
   readonly name = 'mandates';
+  readonly tables = ['mandates', 'mandate_timeline', 'report_requests'];
+
+  /** `store` reads a mandate's stream when a batch needs its whole history (corrections). */
+  constructor(private readonly store: EventStore) {}
 
   async apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void> {
     const byMandate = new Map<string, StoredEvent[]>();
@@ -52,48 +115,46 @@ export class MandateProjector implements Projector {
 
   private async applyMandates(tx: pg.PoolClient, byMandate: Map<string, StoredEvent[]>): Promise<void> {
     const ids = [...byMandate.keys()];
-    const existing = await tx.query<{ id: string; state: MandateState }>('SELECT id, state FROM mandates WHERE id = ANY($1::text[])', [ids]);
-    const states = new Map(existing.rows.map((r) => [r.id, r.state]));
+    const existing = await tx.query<{ id: string; state: unknown }>('SELECT id, state FROM mandates WHERE id = ANY($1::text[])', [ids]);
+    const stored = new Map(existing.rows.map((r) => [r.id, r.state]));
 
     const mandateRows: Record<string, unknown>[] = [];
     const timelineRows: Record<string, unknown>[] = [];
     const reportRows: Record<string, unknown>[] = [];
+    const replaced: string[] = []; // mandates whose timeline and reports are rewritten whole
     for (const [id, list] of byMandate) {
-      let state = states.get(id) ?? initialMandateState(id);
-      if (!state.facts) state = initialMandateState(id); // a row created before its state was known
-      for (const e of list) state = evolveMandate(state, foldable(e));
-      const current = mandateView(state, { asOf: FAR_FUTURE });
-      const names = current.names;
-      mandateRows.push({
-        id,
-        acronym: current.acronym,
-        names,
-        aliases: current.aliases,
-        type: current.type ?? 'other',
-        agenda_item: current.agendaItem,
-        established_on: current.establishedOn,
-        established_by: current.establishedBy,
-        expires_on: current.expiresOn,
-        terminated_on: current.terminatedOn,
-        status: current.terminatedOn ? 'terminated' : 'active',
-        last_decision: current.lastDecision,
-        search_text: [id, current.acronym, names.en, names.zh, names.fr, ...current.aliases].filter(Boolean).join(' | ').toLowerCase(),
-        stream_version: state.version,
-        state,
-      });
-      for (const t of mandateTimeline(state)) {
-        timelineRows.push({
-          event_id: t.eventId,
-          mandate_id: id,
-          kind: t.kind,
-          effective_on: t.effectiveOn,
-          expires_on: t.expiresOn,
-          decision: t.decision,
-          seq: t.seq,
-          recorded_at: t.recordedAt,
-        });
+      const prior = stored.get(id);
+      const known = isSummary(prior) ? prior : null;
+      const fresh = list.filter((e) => e.version > (known?.version ?? 0));
+      if (known && fresh.length === 0) continue; // a replay: already folded
+      let summary: MandateSummary;
+      let state: MandateState; // the facts whose timeline/report rows this batch writes
+      if (known && fresh.every((e) => APPENDABLE.has(e.type))) {
+        // Fast path: new facts only; earlier rows stay as they are.
+        state = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), { ...initialMandateState(id), version: known.version });
+        summary = { ...known, version: state.version };
+        const entries = mandateTimeline(state);
+        mergeTimeline(summary, entries);
+        pushTimeline(timelineRows, id, entries);
+      } else if (!known && prior === undefined && list[0].version === 1) {
+        // A new mandate: the batch holds its whole history.
+        state = list.reduce((s, e) => evolveMandate(s, foldable(e)), initialMandateState(id));
+        const entries = mandateTimeline(state);
+        summary = summaryOf(state, entries);
+        pushTimeline(timelineRows, id, entries);
+      } else {
+        // Corrections, re-establishment, or a state of an older format: refold from the stream
+        // (up to the last event of this batch, never past it) and rewrite the mandate's rows.
+        const upTo = list[list.length - 1].version;
+        const { events: history } = await this.store.readStream(`${MANDATE_STREAM}${id}`, { limit: upTo }, tx);
+        state = history.filter((e) => HANDLED.has(e.type) && e.version <= upTo).reduce((s, e) => evolveMandate(s, foldable(e)), initialMandateState(id));
+        const entries = mandateTimeline(state);
+        summary = summaryOf(state, entries);
+        pushTimeline(timelineRows, id, entries);
+        replaced.push(id);
       }
-      for (const r of current.reportRequests) {
+      const reports = state.facts.some((f) => f.type === 'ReportRequested') ? mandateView(state, { asOf: FAR_FUTURE }).reportRequests : [];
+      for (const r of reports) {
         const fact = state.facts.find((f) => f.eventId === r.eventId);
         reportRows.push({
           event_id: r.eventId,
@@ -102,29 +163,48 @@ export class MandateProjector implements Projector {
           decision: r.decision,
           description: r.description,
           adopted_on: (fact?.data.adoptedOn as string | null) ?? fact?.occurredOn ?? null,
-          agenda_item: (fact?.data.agendaItem as string | null) ?? current.agendaItem,
+          agenda_item: (fact?.data.agendaItem as string | null) ?? summary.view.agendaItem,
         });
       }
+      mandateRows.push(mandateRow(id, summary));
     }
+    if (mandateRows.length === 0) return;
 
-    await tx.query(
-      `INSERT INTO mandates (id, acronym, names, aliases, type, agenda_item, established_on, established_by, expires_on,
-          terminated_on, status, last_decision, search_text, stream_version, state, updated_at)
-       SELECT x.id, x.acronym, x.names, ARRAY(SELECT jsonb_array_elements_text(x.aliases)), x.type, x.agenda_item, x.established_on,
-          x.established_by, x.expires_on, x.terminated_on, x.status, x.last_decision, x.search_text, x.stream_version, x.state, now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, acronym text, names jsonb, aliases jsonb, type text, agenda_item text,
-          established_on date, established_by text, expires_on date, terminated_on date, status text, last_decision jsonb,
-          search_text text, stream_version int, state jsonb)
-       ON CONFLICT (id) DO UPDATE SET acronym = EXCLUDED.acronym, names = EXCLUDED.names, aliases = EXCLUDED.aliases,
-          type = EXCLUDED.type, agenda_item = EXCLUDED.agenda_item, established_on = EXCLUDED.established_on,
-          established_by = EXCLUDED.established_by, expires_on = EXCLUDED.expires_on, terminated_on = EXCLUDED.terminated_on,
-          status = EXCLUDED.status, last_decision = EXCLUDED.last_decision, search_text = EXCLUDED.search_text,
-          stream_version = EXCLUDED.stream_version, state = EXCLUDED.state, updated_at = now()`,
-      [JSON.stringify(mandateRows)],
-    );
-    // The timeline and report requests of a mandate are derived from its whole state (a
-    // correction can move any of them): replace them.
-    await tx.query('DELETE FROM mandate_timeline WHERE mandate_id = ANY($1::text[])', [ids]);
+    // Rows that exist are updated in place (cheaper than an upsert's speculative insertion);
+    // new mandates are inserted.
+    const updates = mandateRows.filter((r) => stored.has(r.id as string));
+    const inserts = mandateRows.filter((r) => !stored.has(r.id as string));
+    if (updates.length > 0) {
+      await tx.query(
+        `UPDATE mandates AS m SET acronym = x.acronym, names = x.names, aliases = ARRAY(SELECT jsonb_array_elements_text(x.aliases)),
+            type = x.type, agenda_item = x.agenda_item, established_on = x.established_on, established_by = x.established_by,
+            expires_on = x.expires_on, terminated_on = x.terminated_on, status = x.status, last_decision = x.last_decision,
+            search_text = x.search_text, stream_version = x.stream_version, state = x.state, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(${MANDATE_RECORD})
+         WHERE m.id = x.id`,
+        [JSON.stringify(updates)],
+      );
+    }
+    if (inserts.length > 0) {
+      await tx.query(
+        `INSERT INTO mandates (id, acronym, names, aliases, type, agenda_item, established_on, established_by, expires_on,
+            terminated_on, status, last_decision, search_text, stream_version, state, updated_at)
+         SELECT x.id, x.acronym, x.names, ARRAY(SELECT jsonb_array_elements_text(x.aliases)), x.type, x.agenda_item, x.established_on,
+            x.established_by, x.expires_on, x.terminated_on, x.status, x.last_decision, x.search_text, x.stream_version, x.state, now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(${MANDATE_RECORD})
+         ON CONFLICT (id) DO UPDATE SET acronym = EXCLUDED.acronym, names = EXCLUDED.names, aliases = EXCLUDED.aliases,
+            type = EXCLUDED.type, agenda_item = EXCLUDED.agenda_item, established_on = EXCLUDED.established_on,
+            established_by = EXCLUDED.established_by, expires_on = EXCLUDED.expires_on, terminated_on = EXCLUDED.terminated_on,
+            status = EXCLUDED.status, last_decision = EXCLUDED.last_decision, search_text = EXCLUDED.search_text,
+            stream_version = EXCLUDED.stream_version, state = EXCLUDED.state, updated_at = now()`,
+        [JSON.stringify(inserts)],
+      );
+    }
+    // A correction can move any of a mandate's dated facts: those mandates' rows are replaced.
+    if (replaced.length > 0) {
+      await tx.query('DELETE FROM mandate_timeline WHERE mandate_id = ANY($1::text[])', [replaced]);
+      await tx.query('DELETE FROM report_requests WHERE mandate_id = ANY($1::text[])', [replaced]);
+    }
     if (timelineRows.length > 0) {
       await tx.query(
         `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at)
@@ -133,7 +213,6 @@ export class MandateProjector implements Projector {
         [JSON.stringify(timelineRows)],
       );
     }
-    await tx.query('DELETE FROM report_requests WHERE mandate_id = ANY($1::text[])', [ids]);
     await this.insertReports(tx, reportRows);
   }
 
@@ -151,6 +230,44 @@ export class MandateProjector implements Projector {
 
   async reset(tx: pg.PoolClient): Promise<void> {
     await tx.query('TRUNCATE mandates, mandate_timeline, report_requests');
+  }
+}
+
+function mandateRow(id: string, s: MandateSummary): Record<string, unknown> {
+  const v = s.view;
+  const names = v.names;
+  const terminatedOn = s.termination?.value ?? null;
+  return {
+    id,
+    acronym: v.acronym,
+    names,
+    aliases: v.aliases,
+    type: v.type ?? 'other',
+    agenda_item: v.agendaItem,
+    established_on: v.establishedOn,
+    established_by: v.establishedBy,
+    expires_on: s.expiry?.value ?? null,
+    terminated_on: terminatedOn,
+    status: terminatedOn ? 'terminated' : 'active',
+    last_decision: s.decision ? { symbol: s.decision.value, adoptedOn: s.decision.effectiveOn } : null,
+    search_text: [id, v.acronym, names.en, names.zh, names.fr, ...v.aliases].filter(Boolean).join(' | ').toLowerCase(),
+    stream_version: s.version,
+    state: s,
+  };
+}
+
+function pushTimeline(rows: Record<string, unknown>[], mandateId: string, entries: TimelineEntry[]): void {
+  for (const t of entries) {
+    rows.push({
+      event_id: t.eventId,
+      mandate_id: mandateId,
+      kind: t.kind,
+      effective_on: t.effectiveOn,
+      expires_on: t.expiresOn,
+      decision: t.decision,
+      seq: t.seq,
+      recorded_at: t.recordedAt,
+    });
   }
 }
 

@@ -5,6 +5,18 @@ import type { Projector } from './projector.js';
 
 export interface ProjectionRunnerOptions {
   batchSize?: number;
+  /**
+   * Events per batch of a rebuild (default max(batchSize, 20,000)): a rebuild reads the feed once
+   * for all projections, and larger batches fold more events into each read-model row written.
+   */
+  rebuildBatchSize?: number;
+  /**
+   * VACUUM (ANALYZE) the rebuilt projections' tables at the end of a rebuild (default true): a
+   * rebuild rewrites each mandate row once per batch, leaving hundreds of thousands of dead rows
+   * and stale statistics that mislead the planner (bench: a 553k-row estimate for 5,000
+   * mandates made every "upcoming" query pay 1.5 s of JIT compilation).
+   */
+  vacuumAfterRebuild?: boolean;
   /** Safety-net poll while running (notifications are the normal wake-up). */
   pollIntervalMs?: number;
   /** Channel the event store NOTIFYs on. */
@@ -24,6 +36,7 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class ProjectionRunner {
   private readonly batchSize: number;
+  private readonly rebuildBatchSize: number;
   private listener: pg.Client | null = null;
   private running = false;
   private dirty = false;
@@ -39,6 +52,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2000;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.batchSize, 20_000);
   }
 
   private async ensureCheckpoints(): Promise<void> {
@@ -179,7 +193,75 @@ export class ProjectionRunner {
         client.release();
       }
     }
-    return this.catchUp(only);
+    // Every reset projection now starts from the same checkpoint: read the feed once for all of
+    // them. If one is taken by another process meanwhile, the rest goes projection by projection.
+    const selected = this.projectors.filter((p) => !only || p.name === only);
+    let total = 0;
+    for (;;) {
+      const n = await this.runBatchTogether(selected, this.rebuildBatchSize);
+      if (!n) break;
+      total += n * selected.length;
+    }
+    total += await this.catchUp(only);
+    if (this.options.vacuumAfterRebuild ?? true) {
+      for (const table of new Set(selected.flatMap((p) => p.tables ?? []))) {
+        // Outside any transaction (VACUUM refuses one); a failure only costs the optimisation.
+        await this.pool.query(`VACUUM (ANALYZE) ${table}`).catch(() => undefined);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * One batch for several projections that stand at the same checkpoint: the events are read
+   * once and applied by each in the same transaction, which moves all their checkpoints. Returns
+   * the events read, 0 when up to date, or null when a projection is held by another process or
+   * the checkpoints differ (then use runBatch).
+   */
+  async runBatchTogether(projectors: Projector[], limit = this.batchSize): Promise<number | null> {
+    if (projectors.length === 0) return 0;
+    await this.ensureCheckpoints();
+    const names = projectors.map((p) => p.name);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const lock = await client.query<{ ok: boolean }>(
+        'SELECT bool_and(pg_try_advisory_xact_lock($1, h)) AS ok FROM unnest($2::int[]) AS h',
+        [LOCK_SPACE, projectors.map((p) => hashCode(p.name))],
+      );
+      if (!lock.rows[0].ok) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      const cps = await client.query<{ tx: string; position: string }>(
+        'SELECT DISTINCT transaction_id::text AS tx, position::text AS position FROM projection_checkpoints WHERE name = ANY($1::text[])',
+        [names],
+      );
+      if (cps.rows.length !== 1) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      const rows = await this.store.readAllWithPositions({ transactionId: cps.rows[0].tx, position: cps.rows[0].position }, limit, client);
+      if (rows.length === 0) {
+        await client.query('ROLLBACK');
+        return 0;
+      }
+      const events = rows.map((r) => r.event);
+      for (const p of projectors) await p.apply(client, events);
+      const last = rows[rows.length - 1].at;
+      await client.query(
+        'UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = ANY($1::text[])',
+        [names, last.transactionId, last.position],
+      );
+      await client.query('COMMIT');
+      for (const p of projectors) this.options.onBatch?.(p.name, rows.length);
+      return rows.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** Keeps the projections up to date until `stop()`: LISTEN for appends, poll as a safety net. */

@@ -6,7 +6,7 @@ import { AgendaItemProjector, DecisionProjector, MeetingProjector } from './reco
 
 /** Every projection of Mandate Watch, in the order they are advanced. */
 export function allProjectors(store: EventStore): Projector[] {
-  return [new MandateProjector(), new MeetingProjector(store), new DecisionProjector(store), new AgendaItemProjector()];
+  return [new MandateProjector(store), new MeetingProjector(store), new DecisionProjector(store), new AgendaItemProjector()];
 }
 
 /** Tables each projection owns (for "read models equal a fresh rebuild" checks). */

@@ -9,6 +9,8 @@ import type { StoredEvent } from '#libs/event-store';
 export interface Projector {
   readonly name: string;
   apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void>;
+  /** Tables this projection writes (vacuumed and analysed after a rebuild). */
+  readonly tables?: readonly string[];
   /** Removes every row of this projection (before a rebuild from the start). */
   reset(tx: pg.PoolClient): Promise<void>;
 }

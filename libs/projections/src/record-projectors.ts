@@ -46,6 +46,7 @@ async function latestPerStream(
 
 export class MeetingProjector implements Projector {
   readonly name = 'meetings';
+  readonly tables = ['meetings'];
   constructor(private readonly store: EventStore) {}
 
   async apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void> {
@@ -97,6 +98,7 @@ export class MeetingProjector implements Projector {
 
 export class DecisionProjector implements Projector {
   readonly name = 'decisions';
+  readonly tables = ['decisions'];
   constructor(private readonly store: EventStore) {}
 
   async apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void> {
@@ -134,6 +136,7 @@ export class DecisionProjector implements Projector {
 /** Agenda items named by any fact; names merge across languages and sources. */
 export class AgendaItemProjector implements Projector {
   readonly name = 'agenda-items';
+  readonly tables = ['agenda_items'];
 
   async apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void> {
     const items = new Map<string, Record<string, string>>();

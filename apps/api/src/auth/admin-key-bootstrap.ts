@@ -1,10 +1,10 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
-import { generateApiKey, hashSecret, parseApiKey } from './api-key.js';
+import { generateApiKey, hashSecret, parseApiKey, secretMatches } from './api-key.js';
 
 export interface AdminKeyBootstrap {
-  /** env: ADMIN_API_KEY upserted; generated: a new key written to `file`; existing: an admin key was already there. */
+  /** env: ADMIN_API_KEY upserted; generated: a new key written to `file`; existing: an admin key was already there (in `file` when that holds a working one). */
   source: 'env' | 'generated' | 'existing';
   id: string | null;
   file?: string;
@@ -35,7 +35,8 @@ export async function bootstrapAdminKey(pool: pg.Pool, opts: { adminApiKey?: str
     }
     const existing = await client.query<{ id: string }>(`SELECT id FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL ORDER BY created_at LIMIT 1`);
     const file = path.join(opts.dataDir, 'admin-key');
-    if (existing.rows[0]) return { source: 'existing', id: existing.rows[0].id, file };
+    // The file may belong to another database (or be gone): point at it only if it holds a key that works here.
+    if (existing.rows[0]) return { source: 'existing', id: existing.rows[0].id, file: (await fileKeyWorks(client, file)) ? file : undefined };
     const { id, secret, key } = generateApiKey();
     await mkdir(opts.dataDir, { recursive: true });
     await writeFile(file, `${key}\n`, { mode: 0o600 });
@@ -49,4 +50,11 @@ export async function bootstrapAdminKey(pool: pg.Pool, opts: { adminApiKey?: str
     await client.query('SELECT pg_advisory_unlock($1)', [BOOTSTRAP_LOCK]).catch(() => undefined);
     client.release();
   }
+}
+
+async function fileKeyWorks(client: pg.PoolClient, file: string): Promise<boolean> {
+  const parsed = parseApiKey((await readFile(file, 'utf8').catch(() => '')).trim());
+  if (!parsed) return false;
+  const { rows } = await client.query<{ secret_sha256: string }>(`SELECT secret_sha256 FROM api_keys WHERE id = $1 AND role = 'admin' AND revoked_at IS NULL`, [parsed.id]);
+  return !!rows[0] && secretMatches(parsed.secret, rows[0].secret_sha256);
 }

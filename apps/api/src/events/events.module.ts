@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs
 import type { Request, Response } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { EVENT_TYPES, isEventType, parseEventData, parseStreamId, streamOfFact, type EventType } from '#libs/domain';
+import { EVENT_TYPES, isEventType, isoDate, parseEventData, parseStreamId, streamOfFact, type EventType } from '#libs/domain';
 import { InvalidCursorError } from '#libs/event-store';
 import { PG_POOL } from '#libs/platform';
 import { Actor, Roles } from '../auth/decorators.js';
@@ -30,6 +30,8 @@ const eventsQuery = z.object({
   cursor: cursorParam,
   type: z.string().max(500).optional().describe('Event type, or several comma-separated'),
   streamId: z.string().max(200).optional(),
+  from: isoDate.optional().describe('Extension: only events filed on or after this date (their occurredOn, else the UTC date they were recorded)'),
+  to: isoDate.optional().describe('Extension: only events filed on or before this date (their occurredOn, else the UTC date they were recorded)'),
 });
 const eventsPage = z.object({
   items: z.array(envelope),
@@ -43,7 +45,7 @@ const streamQuery = z.object({
 });
 
 const appendBody = z.object({
-  expectedVersion: z.union([z.number().int().min(0), z.literal('no_stream'), z.literal('any')]),
+  expectedVersion: z.union([z.number().int().min(0).max(2_147_483_647), z.literal('no_stream'), z.literal('any')]),
   events: z
     .array(
       z.object({
@@ -98,7 +100,7 @@ export class EventsController {
   async list(@ZodQuery(eventsQuery) q: z.output<typeof eventsQuery>) {
     const types = q.type?.split(',').map((t) => t.trim()).filter(Boolean);
     try {
-      const page = await this.writer.store.readAll(q.cursor ?? null, q.limit, { types, streamId: q.streamId });
+      const page = await this.writer.store.readAll(q.cursor ?? null, q.limit, { types, streamId: q.streamId, from: q.from, to: q.to });
       return { items: page.events, next: page.next, tail: page.tail };
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this list returned', [{ path: 'cursor', message: 'is not a valid cursor' }]);

@@ -104,15 +104,6 @@ function bodyParserError(err: unknown): ApiError | null {
  * U+0000 in a string, which no text or jsonb column can hold (found by the fuzz test: a document
  * with a NUL byte was answered 500). The statement failed, so nothing was written.
  */
-function postgresDataException(err: unknown): ApiError | null {
-  const e = err as { code?: unknown; severity?: unknown };
-  if (!(err instanceof Error) || typeof e.code !== 'string' || !/^22[0-9A-Z]{3}$/.test(e.code) || e.severity === undefined) return null;
-  if (e.code === '22021' || e.code === '22P05') {
-    return new ApiError(400, 'INVALID_TEXT', 'The request contains characters that cannot be stored (such as U+0000 NUL or invalid UTF-8)');
-  }
-  return new ApiError(400, 'INVALID_VALUE', 'The request contains a value that cannot be stored (out of range or malformed)');
-}
-
 /**
  * Other client errors of the body readers (http-errors with `expose: true` and a 4xx status, e.g. a
  * body that does not decompress as its Content-Encoding says: zlib's "incorrect header check").
@@ -152,8 +143,17 @@ export function toApiError(err: unknown, request?: { method?: string; url?: stri
       return { error: new ApiError(status, STATUS_CODES[status] ?? 'BAD_REQUEST', Array.isArray(message) ? message.join('; ') : String(message)), internal: false };
     }
   }
-  const data = postgresDataException(err);
-  if (data) return { error: data, internal: false };
+  // PostgreSQL "data exceptions" (SQLSTATE class 22: a NUL character, an out-of-range value…)
+  // come from values in the request that slipped past validation: the client's input, not a bug.
+  const sqlState = (err as { code?: unknown }).code;
+  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState) && (err as { severity?: unknown }).severity !== undefined) {
+    return { error: new ApiError(400, 'INVALID_VALUE', 'A value in the request cannot be stored or compared (for example a NUL character or an out-of-range number)'), internal: false };
+  }
+  // Prisma refuses a query built from a value it cannot use (e.g. an invalid date decoded from a
+  // crafted cursor) before it reaches the database: again the request's value.
+  if (err instanceof Error && err.name === 'PrismaClientValidationError') {
+    return { error: new ApiError(400, 'INVALID_VALUE', 'A value in the request (or its cursor) is not usable'), internal: false };
+  }
   const dependency = isDependencyUnavailable(err);
   if (dependency) {
     return {

@@ -29,7 +29,8 @@ export function requestLogging(logger: Logger) {
       res.setHeader('x-request-id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'info'),
+    // Client errors are the client's business (info); server errors are ours.
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
     serializers: {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -62,6 +63,14 @@ export function securityHeaders(opts: { https: boolean }) {
     },
     strictTransportSecurity: opts.https,
   });
+}
+
+/** Authenticated answers must not be kept by shared caches or the browser's back/forward cache. */
+export function noStoreForApi() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.path === '/api' || req.path.startsWith('/api/')) res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
 }
 
 const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -15,10 +15,27 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
     private readonly what: 'body' | 'query',
   ) {}
   transform(value: unknown): z.output<S> {
+    const nul = pathOfNul(value);
+    if (nul !== null) {
+      // PostgreSQL cannot store U+0000 in text or JSONB: refuse it here, naming the field.
+      throw validationFailed([{ path: nul, message: 'must not contain the NUL character (U+0000)' }], this.what === 'body' ? 'The request body is not valid' : 'The query parameters are not valid');
+    }
     const result = this.schema.safeParse(value ?? (this.what === 'query' ? {} : undefined));
     if (result.success) return result.data;
     throw validationFailed(issuesOf(result.error), this.what === 'body' ? 'The request body is not valid' : 'The query parameters are not valid');
   }
+}
+
+/** The path of the first string (or key) containing U+0000, or null. */
+function pathOfNul(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : null;
+  if (!value || typeof value !== 'object' || depth > 64) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key.replace(/\u0000/g, '\\0')].join('.');
+    const found = pathOfNul(inner, [...path, key], depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** `@ZodBody(schema) body: z.output<typeof schema>` */

@@ -5,6 +5,10 @@ import { StatusBadge } from '../components/Badges';
 import { SelectField } from '../components/Field';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { formatInstant, humanize } from '../format';
+import { useClock } from '../queries';
+
+const PENDING_POLL_MS = 2_000;
+const DUE_SOON_MS = 60_000;
 
 function subscriptionLabel(s: Subscription): string {
   return `${humanize(s.channel)}: ${s.channel === 'email' ? s.address : s.url}`;
@@ -15,12 +19,21 @@ export function Deliveries() {
   const subscription = params.get('subscription') ?? '';
   const status = params.get('status') ?? '';
   const subs = useQuery({ queryKey: ['subscriptions'], queryFn: api.subscriptions });
+  const clock = useClock();
+  // The business clock's now (deliveries fall due on it), advanced by the time since it was read.
+  const clockNow = () => (clock.data ? Date.parse(clock.data.now) + (Date.now() - clock.dataUpdatedAt) : Date.now());
   const feed = useInfiniteQuery({
     queryKey: ['deliveries', { subscription, status }],
     queryFn: ({ pageParam }) => api.deliveries({ subscription: subscription || undefined, status: status || undefined, cursor: pageParam, limit: 50 }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
     placeholderData: keepPreviousData,
+    // A pending delivery that is due (a test just queued, a retry, a reminder whose time has come)
+    // is being worked on: follow it until it settles. Reminders planned for later do not poll.
+    refetchInterval: (query) => {
+      const now = clockNow();
+      return query.state.data?.pages.some((p) => p.items.some((d) => d.status === 'pending' && Date.parse(d.dueAt) <= now + DUE_SOON_MS)) ? PENDING_POLL_MS : false;
+    },
   });
   const byId = new Map((subs.data?.items ?? []).map((s) => [s.id, s]));
 

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { isMain, log, machineInfo, printTable, round, writeResults } from './lib/harness.js';
+import { doneWith, projectedDatabase } from './lib/fixture.js';
+
+/**
+ * Benchmark 4 (API) — `GET /api/mandates/upcoming` and `GET /api/events` under autocannon, on the
+ * 1M-event / 5,000-mandate database (projections rebuilt). The API runs in a process of its own;
+ * for each endpoint: the most it serves (10 connections), and a fixed 500 req/s with p50/p99.
+ * Target: p99 < 25 ms at 500 req/s.
+ */
+const EVENTS = Number(process.env.BENCH_FEED_EVENTS ?? 1_000_000);
+const DURATION = Number(process.env.BENCH_API_SECONDS ?? 8);
+
+interface Load {
+  title: string;
+  connections: number;
+  overallRate?: number;
+}
+
+async function startApi(databaseUrl: string): Promise<{ base: string; key: string; stop: () => Promise<void> }> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'api-server.js');
+  const prof = process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, script, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`API exited with ${code}`)));
+  });
+  const { port, adminKey } = JSON.parse(line) as { port: number; adminKey: string };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    key: adminKey,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function cannon(url: string, key: string, load: Load): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections: load.connections,
+    duration: DURATION,
+    ...(load.overallRate ? { overallRate: load.overallRate } : {}),
+    headers: { authorization: `Bearer ${key}` },
+  });
+}
+
+export async function benchApi(): Promise<Record<string, unknown>> {
+  const fixture = await projectedDatabase(EVENTS);
+  const pool = new pg.Pool({ connectionString: fixture.db.url, max: 2 });
+  try {
+    const machine = await machineInfo(pool);
+    // Half-way through the history: every mandate is in force, expiries spread over the year.
+    const last = (await pool.query<{ d: string }>(`SELECT max(occurred_on)::text AS d FROM events WHERE type = 'MandateExtended'`)).rows[0].d;
+    const asOf = `${Math.round((2001 + Number(last.slice(0, 4))) / 2)}-06-01`;
+    const mid = (await pool.query<{ tx: string; position: string }>(
+      'SELECT transaction_id::text AS tx, position::text AS position FROM events ORDER BY transaction_id, position OFFSET $1 LIMIT 1',
+      [Math.floor(EVENTS / 2)],
+    )).rows[0];
+    const midCursor = Buffer.from(`${mid.tx}.${mid.position}`, 'utf8').toString('base64url');
+    const counts = (await pool.query<{ mandates: number; events: number }>('SELECT (SELECT count(*) FROM mandates)::int AS mandates, (SELECT count(*) FROM events)::int AS events')).rows[0];
+
+    const api = await startApi(fixture.db.url);
+    const endpoints = [
+      { name: 'GET /api/mandates/upcoming', path: `/api/mandates/upcoming?asOf=${asOf}&within=14` },
+      { name: 'GET /api/events (first page, 100)', path: '/api/events?limit=100' },
+      { name: 'GET /api/events (page at 50%, 100)', path: `/api/events?limit=100&cursor=${midCursor}` },
+    ];
+    const loads: Load[] = [
+      { title: 'max (10 connections)', connections: 10 },
+      { title: '500 req/s (20 connections)', connections: 20, overallRate: 500 },
+    ];
+    const rows: Record<string, unknown>[] = [];
+    try {
+      for (const ep of endpoints) {
+        const check = await fetch(api.base + ep.path, { headers: { authorization: `Bearer ${api.key}` } });
+        const body = (await check.json()) as { items?: unknown[] };
+        if (check.status !== 200 || !body.items?.length) throw new Error(`${ep.name}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
+        await cannon(api.base + ep.path, api.key, { title: 'warm-up', connections: 4 }); // JIT, plans, caches
+        for (const load of loads) {
+          log(`${ep.name}: ${load.title}`);
+          const r = await cannon(api.base + ep.path, api.key, load);
+          rows.push({
+            endpoint: ep.name,
+            load: load.title,
+            'req/s': Math.round(r.requests.average),
+            'p50 ms': r.latency.p50,
+            'p99 ms': r.latency.p99,
+            'max ms': r.latency.max,
+            'items/resp': body.items.length,
+            errors: r.errors + r.non2xx + r.timeouts,
+          });
+        }
+      }
+    } finally {
+      await api.stop();
+    }
+    printTable(`API on ${counts.events.toLocaleString('en-US')} events, ${counts.mandates.toLocaleString('en-US')} mandates (autocannon, ${DURATION} s per run)`, rows);
+    const at500 = rows.filter((r) => String(r.load).startsWith('500'));
+    printTable(
+      'Targets',
+      at500.map((r) => ({ endpoint: r.endpoint, value: `p99 ${r['p99 ms']} ms at ${r['req/s']} req/s (target < 25 ms at 500) ${(r['p99 ms'] as number) < 25 && (r['req/s'] as number) >= 490 ? 'MET' : 'MISSED'}` })),
+    );
+    const result = { benchmark: 'api', data: { ...counts, asOf }, durationSeconds: DURATION, rows, targets: { p99MsAt500: 25 }, machine };
+    await writeResults('api', result);
+    return result;
+  } finally {
+    await pool.end();
+    await doneWith(fixture);
+  }
+}
+
+if (isMain(import.meta.url)) await benchApi();

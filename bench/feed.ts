@@ -1,0 +1,213 @@
+import type pg from 'pg';
+import { EventStore, encodeCursor, FEED_START, type FeedPosition } from '#libs/event-store';
+import { allProjectors, ProjectionRunner, type Projector } from '#libs/projections';
+import { createPool } from '#libs/db';
+import { doneWith, loadedDatabase } from './lib/fixture.js';
+import { isMain, log, machineInfo, median, now, printTable, round, summarize, writeResults } from './lib/harness.js';
+import { preloadEvents, validateSample } from './lib/workload.js';
+
+/**
+ * Benchmark 3 — global feed and projection rebuild over 1,000,000 preloaded events (mandates
+ * round-robin over ~5,000 streams, 5% meetings): rebuild every projection from 0
+ * (`ProjectionRunner.rebuild()`) vs a raw keyset SELECT scan of the table in the same order and
+ * page size (20,000), and vs reading the feed through `readAll` without projecting. Also the gap-safe
+ * `readAll` page cost at 10k vs 1M events.
+ */
+const TOTAL = Number(process.env.BENCH_FEED_EVENTS ?? 1_000_000);
+const SMALL = 10_000;
+const PAGE_LIMITS = [100, 500, 1000];
+const BATCH = 20_000; // pages of the scans = ProjectionRunner's default rebuild batch size
+const REBUILD_DEADLINE_MS = Number(process.env.BENCH_REBUILD_DEADLINE_MS ?? 900_000);
+
+/** Cursors at ~10%, 50% and 90% of the feed (keyset positions). */
+async function cursorsAt(pool: pg.Pool): Promise<FeedPosition[]> {
+  const n = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
+  const out: FeedPosition[] = [];
+  for (const f of [0.1, 0.5, 0.8]) {
+    const r = await pool.query<{ tx: string; position: string }>(
+      'SELECT transaction_id::text AS tx, position::text AS position FROM events ORDER BY transaction_id, position OFFSET $1 LIMIT 1',
+      [Math.floor(n * f)],
+    );
+    out.push({ transactionId: r.rows[0].tx, position: r.rows[0].position });
+  }
+  return out;
+}
+
+/** Median time of a readAll page of each limit, at cursors spread over the feed. */
+async function pageCosts(pool: pg.Pool, store: EventStore, label: string): Promise<Record<string, unknown>[]> {
+  const cursors = await cursorsAt(pool);
+  const rows: Record<string, unknown>[] = [];
+  for (const limit of PAGE_LIMITS) {
+    const samples: number[] = [];
+    for (let rep = 0; rep < 5; rep++) {
+      for (const c of [FEED_START, ...cursors]) {
+        const t = now();
+        const page = await store.readAll(c === FEED_START ? null : encodeCursor(c), limit);
+        samples.push(now() - t);
+        if (page.events.length !== limit) throw new Error(`readAll returned ${page.events.length} of ${limit}`);
+      }
+    }
+    const s = summarize(samples.slice(4)); // first repetition warms the cache and the prepared plan
+    rows.push({ store: label, limit, 'p50 ms': s.p50Ms, 'p90 ms': s.p90Ms, 'µs/event': round((s.p50Ms * 1000) / limit, 1) });
+  }
+  return rows;
+}
+
+/** Reads the whole table in (transaction_id, position) keyset pages of BATCH rows, same columns as the store. */
+async function rawScan(pool: pg.Pool): Promise<{ rows: number; ms: number }> {
+  const t = now();
+  let after = { tx: '0', position: '0' };
+  let rows = 0;
+  for (;;) {
+    const r = await pool.query<{ tx: string; position: string }>({
+      name: 'bench_raw_scan',
+      text: `SELECT position::text AS position, transaction_id::text AS tx, stream_id, version, id::text AS id, type, schema_version, data, metadata,
+               occurred_on::text AS occurred_on, recorded_at
+             FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint) ORDER BY events.transaction_id, events.position LIMIT $3`,
+      values: [after.tx, after.position, BATCH],
+    });
+    if (r.rows.length === 0) break;
+    rows += r.rows.length;
+    const last = r.rows[r.rows.length - 1];
+    after = { tx: last.tx, position: last.position };
+  }
+  return { rows, ms: now() - t };
+}
+
+async function feedScan(store: EventStore): Promise<{ rows: number; ms: number }> {
+  const t = now();
+  let cursor: string | null = null;
+  let rows = 0;
+  for (;;) {
+    const page = await store.readAll(cursor, BATCH);
+    rows += page.events.length;
+    if (!page.next) break;
+    cursor = page.next;
+  }
+  return { rows, ms: now() - t };
+}
+
+export async function benchFeed(): Promise<Record<string, unknown>> {
+  let small: Record<string, unknown>[] = [];
+  let preloadMs = 0;
+  // The loaded database is shared with the API benchmark when both run in one process.
+  const fixture = await loadedDatabase(TOTAL, async (pool) => {
+    const store = new EventStore(pool);
+    log(`preloading ${SMALL.toLocaleString('en-US')} events`);
+    const pre1 = await preloadEvents(pool, 0, SMALL);
+    small = await pageCosts(pool, store, `${SMALL / 1000}k events`);
+    log(`preloading up to ${TOTAL.toLocaleString('en-US')} events`);
+    const pre2 = await preloadEvents(pool, SMALL, TOTAL);
+    preloadMs = pre1.ms + pre2.ms;
+  });
+  const pool = createPool(fixture.db.url, { max: 8, applicationName: 'bench-feed' });
+  try {
+    const machine = await machineInfo(pool);
+    const store = new EventStore(pool);
+    const sampled = await validateSample(pool);
+    const preloadRate = (TOTAL / preloadMs) * 1000;
+    log(`preloaded at ${Math.round(preloadRate).toLocaleString('en-US')} events/s; ${sampled} sampled events valid`);
+    const large = await pageCosts(pool, store, `${TOTAL / 1e6}M events`);
+
+    log('raw scan');
+    const raw = await rawScan(pool);
+    log('feed scan (readAll, no projection)');
+    const feed = await feedScan(store);
+
+    log('rebuild (all projections)');
+    // Each projector's apply is timed; the rest of a batch is reading the feed and committing.
+    const applyMs = new Map<string, number>();
+    const projectors: Projector[] = allProjectors(store).map((p) => ({
+      name: p.name,
+      reset: (tx) => p.reset(tx),
+      apply: async (tx, events) => {
+        const t = now();
+        await p.apply(tx, events);
+        applyMs.set(p.name, (applyMs.get(p.name) ?? 0) + now() - t);
+      },
+    }));
+    let projected = 0;
+    let aborted = false;
+    const t0 = now();
+    let lastLog = t0;
+    const runner = new ProjectionRunner(pool, store, projectors, {
+      onBatch: (name, count) => {
+        if (name !== projectors[0].name) return;
+        projected += count;
+        if (now() - lastLog > 15_000) {
+          lastLog = now();
+          log(`  ${projected.toLocaleString('en-US')} events, ${Math.round((projected / (now() - t0)) * 1000).toLocaleString('en-US')}/s`);
+        }
+        if (now() - t0 > REBUILD_DEADLINE_MS) throw new Error('deadline');
+      },
+    });
+    try {
+      await runner.rebuild();
+    } catch (err) {
+      if ((err as Error).message !== 'deadline') throw err;
+      aborted = true;
+      log(`rebuild stopped at the ${REBUILD_DEADLINE_MS / 1000} s deadline`);
+    }
+    const rebuildMs = now() - t0;
+    fixture.projected = !aborted;
+    const counts = (
+      await pool.query<{ mandates: number; meetings: number; timeline: number }>(
+        'SELECT (SELECT count(*) FROM mandates)::int AS mandates, (SELECT count(*) FROM meetings)::int AS meetings, (SELECT count(*) FROM mandate_timeline)::int AS timeline',
+      )
+    ).rows[0];
+    const perProjector = Object.fromEntries([...applyMs].map(([k, v]) => [k, { applyMs: Math.round(v), share: round(v / rebuildMs, 3) }]));
+
+    const eps = (rows: number, ms: number) => Math.round((rows / ms) * 1000);
+    const rebuildEps = aborted ? NaN : eps(TOTAL, rebuildMs);
+    printTable(`Feed over ${TOTAL.toLocaleString('en-US')} events (pages of ${BATCH})`, [
+      { reader: 'raw keyset SELECT scan', events: raw.rows, seconds: round(raw.ms / 1000, 1), 'events/s': eps(raw.rows, raw.ms), 'vs raw': 1 },
+      { reader: 'EventStore.readAll scan', events: feed.rows, seconds: round(feed.ms / 1000, 1), 'events/s': eps(feed.rows, feed.ms), 'vs raw': round(eps(feed.rows, feed.ms) / eps(raw.rows, raw.ms), 2) },
+      {
+        reader: `rebuild, all ${runner.projectors.length} projections${aborted ? ' (STOPPED at deadline)' : ''}`,
+        events: aborted ? projected : TOTAL,
+        seconds: round(rebuildMs / 1000, 1),
+        'events/s': aborted ? eps(projected, rebuildMs) : rebuildEps,
+        'vs raw': round((aborted ? eps(projected, rebuildMs) : rebuildEps) / eps(raw.rows, raw.ms), 3),
+      },
+    ]);
+    printTable(
+      'Where the rebuild spends its time',
+      [
+        ...[...applyMs].map(([name, ms]) => ({ part: `${name} projector (apply)`, seconds: round(ms / 1000, 1), share: `${Math.round((ms / rebuildMs) * 100)}%` })),
+        (() => {
+          const rest = rebuildMs - [...applyMs.values()].reduce((a, b) => a + b, 0);
+          return { part: 'read feed, checkpoints, commit', seconds: round(rest / 1000, 1), share: `${Math.round((rest / rebuildMs) * 100)}%` };
+        })(),
+      ],
+    );
+    printTable('Gap-safe readAll page cost (median over cursors at 0/10/50/80% of the feed)', [...small, ...large]);
+    const flat = PAGE_LIMITS.map((limit) => {
+      const a = small.find((r) => r.limit === limit)!['p50 ms'] as number;
+      const b = large.find((r) => r.limit === limit)!['p50 ms'] as number;
+      return { limit, ratio1MOver10k: round(b / a, 2) };
+    });
+    printTable('Targets', [
+      { figure: 'rebuild events/s (all projections)', value: `${aborted ? 'n/a (stopped)' : rebuildEps.toLocaleString('en-US')} (target 50,000) ${!aborted && rebuildEps >= 50_000 ? 'MET' : 'MISSED'}` },
+      { figure: 'page cost 1M / 10k (flat = ~1)', value: flat.map((f) => `limit ${f.limit}: ${f.ratio1MOver10k}`).join(', ') },
+    ]);
+    const result = {
+      benchmark: 'feed-rebuild',
+      workload: { events: TOTAL, mandateStreams: 5000, meetingShare: 0.05, batch: BATCH },
+      preload: { eventsPerSec: Math.round(preloadRate), sampledValid: sampled },
+      rawScan: { events: raw.rows, ms: Math.round(raw.ms), eventsPerSec: eps(raw.rows, raw.ms) },
+      feedScan: { events: feed.rows, ms: Math.round(feed.ms), eventsPerSec: eps(feed.rows, feed.ms) },
+      rebuild: { aborted, projected, ms: Math.round(rebuildMs), eventsPerSec: aborted ? eps(projected, rebuildMs) : rebuildEps, perProjector, readModels: counts },
+      ratios: { rebuildOverRawScan: round((aborted ? eps(projected, rebuildMs) : rebuildEps) / eps(raw.rows, raw.ms), 3), rebuildEventsPerSec: aborted ? eps(projected, rebuildMs) : rebuildEps },
+      pageCost: { small, large, flat },
+      targets: { rebuildEventsPerSec: 50_000 },
+      machine,
+    };
+    await writeResults('feed', result);
+    return result;
+  } finally {
+    await pool.end();
+    await doneWith(fixture);
+  }
+}
+
+if (isMain(import.meta.url)) await benchFeed();

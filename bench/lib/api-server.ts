@@ -1,0 +1,33 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { bootstrapAdminKey } from '../../apps/api/src/auth/admin-key-bootstrap.js';
+import { createApiApp } from '../../apps/api/src/create-app.js';
+import { createRuntime } from '../../apps/api/src/runtime.js';
+import { loadConfig } from '#libs/config';
+import { createLogger } from '#libs/platform';
+
+/**
+ * The real API on a given database, in a process of its own (so the load generator does not
+ * share its event loop). Prints one JSON line {port, adminKey} when listening; exits on SIGTERM.
+ */
+const databaseUrl = process.argv[2];
+const dataDir = await mkdtemp(path.join(tmpdir(), 'mw-bench-api-'));
+const config = loadConfig({
+  NODE_ENV: 'production',
+  DATABASE_URL: databaseUrl,
+  PORT: '0',
+  DATA_DIR: dataDir,
+  REDIS_PREFIX: `mwbench-${process.pid}`,
+  LOG_LEVEL: 'warn',
+});
+const quiet = new Writable({ write: (_c, _e, cb) => cb() });
+const runtime = await createRuntime(config, createLogger({ level: 'warn', destination: quiet }));
+const boot = await bootstrapAdminKey(runtime.pool, { adminApiKey: config.adminApiKey, dataDir });
+const api = await createApiApp(runtime);
+const port = await api.listen('127.0.0.1');
+process.stdout.write(JSON.stringify({ port, adminKey: boot.key ?? config.adminApiKey }) + '\n');
+process.on('SIGTERM', () => {
+  api.close().finally(() => process.exit(0));
+});

@@ -1,0 +1,62 @@
+import Handlebars from 'handlebars';
+import { ALERT_HTML_TEMPLATE, ALERT_TEXT_TEMPLATE } from './email-templates.js';
+import { formatLongDate, mandateLabel, type AlertPayload } from './payload.js';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const textTemplate = Handlebars.compile(ALERT_TEXT_TEMPLATE, { noEscape: true, strict: false });
+const htmlTemplate = Handlebars.compile(ALERT_HTML_TEMPLATE, { strict: false });
+
+/** Subject and headline per type; every fact text goes through the template (escaped in HTML). */
+function headlines(p: AlertPayload): { subject: string; headline: string; detail?: string } {
+  const d = p.data;
+  const label = mandateLabel(d.mandate);
+  const expires = d.mandate?.expiresOn ? formatLongDate(d.mandate.expiresOn) : null;
+  const days = (n: number | undefined) => (n === undefined ? '' : ` (${n} ${Math.abs(n) === 1 ? 'day' : 'days'})`);
+  switch (p.type) {
+    case 'mandate.expiry_reminder':
+      return { subject: `${label} expires on ${expires}${days(d.daysLeft)}`, headline: `${label} expires on ${expires}` };
+    case 'report.due': {
+      const due = d.report ? formatLongDate(d.report.dueOn) : '';
+      return { subject: `Report due on ${due} — ${label}${days(d.daysLeft)}`, headline: `A report on ${label} is due on ${due}`, detail: d.report ? `${d.report.description} (${d.report.decision})` : undefined };
+    }
+    case 'mandate.extended':
+      return { subject: `${label} extended until ${expires}`, headline: `The Security Council extended ${label} until ${expires}` };
+    case 'mandate.established':
+      return { subject: `${label} established${expires ? `, until ${expires}` : ''}`, headline: `The Security Council established ${label}` };
+    case 'mandate.terminated':
+      return { subject: `${label} terminated on ${expires}`, headline: `The Security Council terminated ${label}; its last day is ${expires}` };
+    case 'mandate.expired':
+      return { subject: `${label} expired on ${expires}`, headline: `${label} expired on ${expires}: no renewal was recorded` };
+    case 'subscription.confirmation':
+      return { subject: 'Confirm your Mandate Watch subscription', headline: 'Please confirm your Mandate Watch subscription', detail: 'Nothing will be sent until you confirm.' };
+    default:
+      return { subject: 'Mandate Watch test message', headline: 'This is a test message from Mandate Watch', detail: 'Your subscription reaches you.' };
+  }
+}
+
+/** The email of one alert (text + HTML) from its stored payload. */
+export function renderAlertEmail(payload: AlertPayload, links: { unsubscribeUrl: string }, opts: { late?: boolean } = {}): RenderedEmail {
+  const { subject, headline, detail } = headlines(payload);
+  const m = payload.data.mandate;
+  const view = {
+    subject,
+    headline,
+    detail,
+    mandateName: m?.names.en ?? m?.id,
+    acronym: m?.acronym && m.acronym !== m.names.en ? m.acronym : undefined,
+    expiresOn: m?.expiresOn ? formatLongDate(m.expiresOn) : undefined,
+    daysLeft: payload.data.daysLeft,
+    decision: payload.data.decision ? { symbol: payload.data.decision.symbol, adoptedOn: formatLongDate(payload.data.decision.adoptedOn) } : undefined,
+    consoleUrl: payload.data.consoleUrl,
+    confirmUrl: payload.data.confirmUrl,
+    late: opts.late,
+    dueOn: payload.timestamp.slice(0, 10),
+    unsubscribeUrl: links.unsubscribeUrl,
+  };
+  return { subject, text: textTemplate(view), html: htmlTemplate(view) };
+}

@@ -1,0 +1,25 @@
+/** BullMQ names shared by every process (queue names are also Redis key parts: no `:`). */
+export const DELIVERY_QUEUE = 'mw-deliveries';
+export const DELIVER_JOB = 'deliver';
+export const SWEEP_QUEUE = 'mw-alert-sweeps';
+export const SWEEP_JOB = 'sweep';
+/** The one job scheduler (BullMQ `upsertJobScheduler`) that triggers the periodic sweep. */
+export const SWEEP_SCHEDULER_ID = 'alert-sweep';
+
+/** Delays before each webhook attempt after a failure (Standard Webhooks' usual schedule). */
+export const WEBHOOK_RETRY_DELAYS_MS = [0, 5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 10 * 3_600_000];
+/** Transient SMTP failures (4xx replies, connection errors) are retried on a shorter schedule. */
+export const EMAIL_RETRY_DELAYS_MS = [0, 30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000];
+/** A webhook endpoint that has failed for this long (real time) without a success is disabled. */
+export const WEBHOOK_DISABLE_AFTER_MS = 5 * 24 * 3_600_000;
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Rows are created this far ahead of their due time (further ones are planned by later sweeps). */
+export const PLANNING_HORIZON_DAYS = 60;
+/** Rows due within this much time are handed to BullMQ as (delayed) jobs by each sweep. */
+export const ENQUEUE_LOOKAHEAD_MS = 90_000;
+/** How long a worker holds a delivery while sending; must exceed the slowest send. */
+export const DEFAULT_LEASE_MS = 120_000;
+export const DEFAULT_SWEEP_EVERY_MS = 30_000;
+
+/** Kinds of deliveries made on request rather than planned from the projections. */
+export const ONE_OFF_KINDS = ['subscription_test', 'subscription_confirmation'] as const;

@@ -1,0 +1,107 @@
+import type { AlertingClock } from './clock.js';
+import { EMAIL_RETRY_DELAYS_MS, WEBHOOK_DISABLE_AFTER_MS, WEBHOOK_RETRY_DELAYS_MS } from './constants.js';
+import { renderAlertEmail } from './alert-email.js';
+import type { DeliveryQueue } from './delivery-queue.js';
+import type { DeliveryRecord, DeliveryRepository } from './delivery-repository.js';
+import { MailError, type Mailer } from './mailer.js';
+import type { SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+export type DeliveryOutcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'cancelled';
+
+export interface DeliveryProcessorOptions {
+  publicUrl: string;
+  /** How long a worker holds a delivery while it sends (a crashed worker releases it then). */
+  leaseMs: number;
+  onOutcome?: (outcome: DeliveryOutcome, delivery: DeliveryRecord, detail?: string) => void;
+}
+
+/** ±10 % so that retries of many deliveries to one failing endpoint spread out. */
+const withJitter = (ms: number) => Math.round(ms * (0.9 + Math.random() * 0.2));
+
+/**
+ * Sends one delivery: takes it in PostgreSQL (pending, due by the business clock, not held by
+ * another worker), sends it with its stable id, then records the outcome. Two workers cannot both
+ * take it; a worker killed mid-send leaves a lease that expires, after which the same message
+ * (same id, same body) is sent again — the only duplicate the contract allows.
+ */
+export class DeliveryProcessor {
+  constructor(
+    private readonly clock: AlertingClock,
+    private readonly deliveries: DeliveryRepository,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly mailer: Mailer,
+    private readonly webhooks: WebhookSender,
+    private readonly queue: DeliveryQueue,
+    private readonly options: DeliveryProcessorOptions,
+  ) {}
+
+  async process(deliveryId: string): Promise<DeliveryOutcome> {
+    const delivery = await this.deliveries.claim(deliveryId, this.clock.now(), this.options.leaseMs);
+    if (!delivery) return 'skipped';
+    const outcome = await this.send(delivery);
+    this.options.onOutcome?.(outcome.outcome, delivery, outcome.detail);
+    return outcome.outcome;
+  }
+
+  private async send(delivery: DeliveryRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
+    const sub = await this.subscriptions.get(delivery.subscriptionId);
+    const confirming = delivery.kind === 'subscription_confirmation' && sub?.status === 'pending_confirmation';
+    if (!sub || (sub.status !== 'active' && !confirming)) {
+      const reason = `subscription is ${sub?.status ?? 'deleted'}`;
+      await this.deliveries.markCancelled(delivery.id, reason);
+      return { outcome: 'cancelled', detail: reason };
+    }
+    return sub.channel === 'email' ? this.sendEmail(delivery, sub) : this.sendWebhook(delivery, sub);
+  }
+
+  private async sendEmail(delivery: DeliveryRecord, sub: SubscriptionRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
+    const unsubscribeUrl = `${this.options.publicUrl}/unsubscribe/${sub.unsubscribeToken}`;
+    const email = renderAlertEmail(delivery.payload, { unsubscribeUrl }, { late: delivery.late });
+    try {
+      await this.mailer.send({ to: sub.address!, ...email, deliveryId: delivery.id, unsubscribeUrl });
+    } catch (err) {
+      if (!(err instanceof MailError)) throw err;
+      if (err.permanent) {
+        await this.deliveries.markFailed(delivery.id, `SMTP: ${err.message}`);
+        return { outcome: 'failed', detail: err.message };
+      }
+      return this.retryOrFail(delivery, EMAIL_RETRY_DELAYS_MS, `SMTP: ${err.message}`);
+    }
+    await this.deliveries.markSent(delivery.id);
+    return { outcome: 'sent' };
+  }
+
+  private async sendWebhook(delivery: DeliveryRecord, sub: SubscriptionRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
+    const secrets = await this.subscriptions.signingSecrets(sub.id);
+    const result = await this.webhooks.send({ url: sub.url!, secrets, messageId: delivery.id, body: JSON.stringify(delivery.payload) });
+    if (result.ok) {
+      await this.deliveries.markSent(delivery.id);
+      await this.subscriptions.noteWebhookSuccess(sub.id);
+      return { outcome: 'sent' };
+    }
+    if (result.gone) {
+      await this.deliveries.markFailed(delivery.id, `${result.error} — endpoint disabled`);
+      await this.subscriptions.disable(sub.id, `the endpoint answered 410 Gone (delivery ${delivery.id})`);
+      return { outcome: 'failed', detail: result.error };
+    }
+    const { disabled } = await this.subscriptions.noteWebhookFailure(sub.id, WEBHOOK_DISABLE_AFTER_MS, result.error);
+    if (disabled) {
+      await this.deliveries.markFailed(delivery.id, `${result.error} — endpoint disabled after 5 days of failures`);
+      return { outcome: 'failed', detail: result.error };
+    }
+    return this.retryOrFail(delivery, WEBHOOK_RETRY_DELAYS_MS, result.error);
+  }
+
+  /** After attempt n (1-based) the next waits delays[n]; when the schedule is used up, it failed. */
+  private async retryOrFail(delivery: DeliveryRecord, delays: number[], error: string): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
+    if (delivery.attempts >= delays.length) {
+      await this.deliveries.markFailed(delivery.id, `${error} (gave up after ${delivery.attempts} attempts)`);
+      return { outcome: 'failed', detail: error };
+    }
+    const nextAttemptAt = new Date(Date.now() + withJitter(delays[delivery.attempts]));
+    await this.deliveries.scheduleRetry(delivery.id, nextAttemptAt, error);
+    await this.queue.enqueue([{ id: delivery.id, attempts: delivery.attempts, dueAt: delivery.dueAt, nextAttemptAt }], this.clock.now());
+    return { outcome: 'retrying', detail: error };
+  }
+}

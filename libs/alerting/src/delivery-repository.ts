@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { alertId, alertKey, ALERT_KINDS, type DeliveryKind } from '#libs/domain';
+import type { AlertPayload } from './payload.js';
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+
+export interface DeliveryRecord {
+  id: string;
+  alertKey: string;
+  subscriptionId: string;
+  kind: DeliveryKind;
+  mandateId: string | null;
+  targetDate: string | null;
+  leadDays: number | null;
+  dueAt: Date;
+  status: DeliveryStatus;
+  cancelReason: string | null;
+  attempts: number;
+  lastError: string | null;
+  late: boolean;
+  nextAttemptAt: Date | null;
+  sentAt: Date | null;
+  payload: AlertPayload;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A delivery the scheduler wants to exist (pending) after this sweep. */
+export interface PlannedDelivery {
+  id: string;
+  alertKey: string;
+  subscriptionId: string;
+  kind: DeliveryKind;
+  mandateId: string;
+  targetDate: string;
+  leadDays: number;
+  dueAt: Date;
+  late: boolean;
+  payload: AlertPayload;
+}
+
+/** What the queue needs to (re)create a job for a pending delivery. */
+export interface EnqueueableDelivery {
+  id: string;
+  attempts: number;
+  dueAt: Date;
+  nextAttemptAt: Date | null;
+}
+
+const COLUMNS = `id, alert_key, subscription_id, kind, mandate_id, target_date, lead_days, due_at, status, cancel_reason,
+  attempts, last_error, late, next_attempt_at, sent_at, payload, created_at, updated_at`;
+
+interface Row {
+  id: string;
+  alert_key: string;
+  subscription_id: string;
+  kind: DeliveryKind;
+  mandate_id: string | null;
+  target_date: string | null;
+  lead_days: number | null;
+  due_at: Date;
+  status: DeliveryStatus;
+  cancel_reason: string | null;
+  attempts: number;
+  last_error: string | null;
+  late: boolean;
+  next_attempt_at: Date | null;
+  sent_at: Date | null;
+  payload: AlertPayload;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toRecord = (r: Row): DeliveryRecord => ({
+  id: r.id,
+  alertKey: r.alert_key,
+  subscriptionId: r.subscription_id,
+  kind: r.kind,
+  mandateId: r.mandate_id,
+  targetDate: r.target_date,
+  leadDays: r.lead_days,
+  dueAt: r.due_at,
+  status: r.status,
+  cancelReason: r.cancel_reason,
+  attempts: r.attempts,
+  lastError: r.last_error,
+  late: r.late,
+  nextAttemptAt: r.next_attempt_at,
+  sentAt: r.sent_at,
+  payload: r.payload,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Is the row free to be taken (no worker holds a live lease on it)? `now()` is real time. */
+const UNLEASED = '(locked_until IS NULL OR locked_until < now())';
+
+/**
+ * The `deliveries` table: the truth about every alert. State changes are single conditional
+ * UPDATEs (compare-and-set on status and lease), so concurrent sweeps and workers cannot both win.
+ */
+export class DeliveryRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Inserts the planned deliveries; existing ones that are still pending (or were cancelled by an
+   * earlier sweep because they were no longer planned, e.g. before the clock was moved back) are
+   * re-planned: due time, lateness, and the payload as long as nothing was attempted yet.
+   */
+  async upsertPlanned(db: pg.PoolClient, planned: PlannedDelivery[]): Promise<void> {
+    for (let i = 0; i < planned.length; i += 1000) {
+      const chunk = planned.slice(i, i + 1000).map((p) => ({
+        id: p.id,
+        alert_key: p.alertKey,
+        subscription_id: p.subscriptionId,
+        kind: p.kind,
+        mandate_id: p.mandateId,
+        target_date: p.targetDate,
+        lead_days: p.leadDays,
+        due_at: p.dueAt.toISOString(),
+        late: p.late,
+        payload: p.payload,
+      }));
+      await db.query(
+        `INSERT INTO deliveries (id, alert_key, subscription_id, kind, mandate_id, target_date, lead_days, due_at, late, payload)
+         SELECT x.id, x.alert_key, x.subscription_id, x.kind, x.mandate_id, x.target_date, x.lead_days, x.due_at, x.late, x.payload
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, alert_key text, subscription_id uuid, kind text, mandate_id text,
+            target_date date, lead_days int, due_at timestamptz, late boolean, payload jsonb)
+         ON CONFLICT (alert_key) DO UPDATE SET
+            due_at = EXCLUDED.due_at,
+            late = EXCLUDED.late,
+            payload = CASE WHEN deliveries.attempts = 0 THEN EXCLUDED.payload ELSE deliveries.payload END,
+            status = 'pending', cancel_reason = NULL, updated_at = now()
+         WHERE (deliveries.status = 'pending' AND (deliveries.locked_until IS NULL OR deliveries.locked_until < now())
+              AND (deliveries.due_at IS DISTINCT FROM EXCLUDED.due_at OR deliveries.late IS DISTINCT FROM EXCLUDED.late
+                   OR (deliveries.attempts = 0 AND deliveries.payload IS DISTINCT FROM EXCLUDED.payload)))
+            OR (deliveries.status = 'cancelled' AND deliveries.cancel_reason LIKE 'no longer planned%')`,
+        [JSON.stringify(chunk)],
+      );
+    }
+  }
+
+  /**
+   * Cancels pending planned deliveries that this sweep did not plan: the mandate's expiry moved
+   * (extension), a later reminder superseded them, or the subscription changed. Returns how many.
+   */
+  async cancelUnplanned(db: pg.PoolClient, plannedKeys: string[], currentExpiry: Record<string, string | null>): Promise<number> {
+    const r = await db.query(
+      `UPDATE deliveries SET status = 'cancelled', updated_at = now(),
+          cancel_reason = CASE
+            WHEN kind IN ('expiry_reminder', 'mandate_expired') AND target_date IS DISTINCT FROM ($2::jsonb ->> mandate_id)::date
+              THEN 'no longer planned: the mandate''s expiry changed'
+            ELSE 'no longer planned: superseded, out of the schedule, or the subscription changed' END
+       WHERE status = 'pending' AND kind = ANY($3::text[]) AND ${UNLEASED}
+         AND NOT (alert_key = ANY($1::text[]))`,
+      [plannedKeys, JSON.stringify(currentExpiry), ALERT_KINDS],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  /** Pending deliveries due (business time) or retryable (real time) within `lookaheadMs`. */
+  async dueSoon(businessNow: Date, lookaheadMs: number): Promise<EnqueueableDelivery[]> {
+    const horizon = new Date(businessNow.getTime() + lookaheadMs);
+    const { rows } = await this.pool.query<{ id: string; attempts: number; due_at: Date; next_attempt_at: Date | null }>(
+      `SELECT id, attempts, due_at, next_attempt_at FROM deliveries
+       WHERE status = 'pending' AND due_at <= $1 AND ${UNLEASED}
+         AND (next_attempt_at IS NULL OR next_attempt_at <= now() + make_interval(secs => $2::double precision / 1000))
+       ORDER BY due_at LIMIT 5000`,
+      [horizon, lookaheadMs],
+    );
+    return rows.map((r) => ({ id: r.id, attempts: r.attempts, dueAt: r.due_at, nextAttemptAt: r.next_attempt_at }));
+  }
+
+  /**
+   * Takes the delivery for one send: only if it is pending, due by the business clock, past its
+   * backoff, and no other worker holds it. Counts the attempt. Null: nothing to do now.
+   */
+  async claim(id: string, businessNow: Date, leaseMs: number): Promise<DeliveryRecord | null> {
+    const { rows } = await this.pool.query<Row>(
+      `UPDATE deliveries SET locked_until = now() + make_interval(secs => $3::double precision / 1000),
+          attempts = attempts + 1, updated_at = now()
+       WHERE id = $1 AND status = 'pending' AND due_at <= $2 AND ${UNLEASED}
+         AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+       RETURNING ${COLUMNS}`,
+      [id, businessNow, leaseMs],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async markSent(id: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE deliveries SET status = 'sent', sent_at = now(), locked_until = NULL, next_attempt_at = NULL, last_error = NULL, updated_at = now()
+       WHERE id = $1 AND status = 'pending'`,
+      [id],
+    );
+  }
+
+  async scheduleRetry(id: string, nextAttemptAt: Date, error: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE deliveries SET locked_until = NULL, next_attempt_at = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      [id, nextAttemptAt, error.slice(0, 1000)],
+    );
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE deliveries SET status = 'failed', locked_until = NULL, next_attempt_at = NULL, last_error = $2, updated_at = now()
+       WHERE id = $1 AND status = 'pending'`,
+      [id, error.slice(0, 1000)],
+    );
+  }
+
+  async markCancelled(id: string, reason: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE deliveries SET status = 'cancelled', cancel_reason = $2, locked_until = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      [id, reason],
+    );
+  }
+
+  /** Manual retry of a failed (or cancelled) delivery: pending again, due now, attempts afresh. */
+  async retry(id: string): Promise<DeliveryRecord | null> {
+    const { rows } = await this.pool.query<Row>(
+      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL, locked_until = NULL, cancel_reason = NULL,
+          last_error = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('failed', 'cancelled') RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** A delivery made on request (test ping, confirmation email), due at `dueAt` (business time). */
+  async createOneOff(subscriptionId: string, kind: 'subscription_test' | 'subscription_confirmation', dueAt: Date, payload: (id: string) => AlertPayload): Promise<DeliveryRecord> {
+    const key = alertKey({ subscriptionId, kind, mandateId: '', targetDate: dueAt.toISOString(), leadDays: 0, factEventId: randomUUID() });
+    const id = alertId(key);
+    const { rows } = await this.pool.query<Row>(
+      `INSERT INTO deliveries (id, alert_key, subscription_id, kind, due_at, payload) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [id, key, subscriptionId, kind, dueAt, JSON.stringify(payload(id))],
+    );
+    await this.pool.query('UPDATE alert_scheduler_state SET revision = revision + 1 WHERE id = 1');
+    return toRecord(rows[0]);
+  }
+
+  async get(id: string): Promise<DeliveryRecord | null> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** A page, newest first: by subscription, status, and (for non-admins) the subscriptions' owner. */
+  async list(opts: {
+    subscriptionId?: string;
+    status?: DeliveryStatus;
+    owner?: string;
+    before?: { createdAt: string; id: string };
+    limit: number;
+  }): Promise<DeliveryRecord[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ')} FROM deliveries d
+       JOIN subscriptions s ON s.id = d.subscription_id
+       WHERE ($1::uuid IS NULL OR d.subscription_id = $1) AND ($2::text IS NULL OR d.status = $2)
+         AND ($3::text IS NULL OR s.owner_key_id = $3)
+         AND ($4::timestamptz IS NULL OR (d.created_at, d.id) < ($4::timestamptz, $5::uuid))
+       ORDER BY d.created_at DESC, d.id DESC LIMIT $6`,
+      [opts.subscriptionId ?? null, opts.status ?? null, opts.owner ?? null, opts.before?.createdAt ?? null, opts.before?.id ?? null, opts.limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Every delivery of a subscription (tests, the calendar). */
+  async forSubscription(subscriptionId: string): Promise<DeliveryRecord[]> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries WHERE subscription_id = $1 ORDER BY due_at, id`, [subscriptionId]);
+    return rows.map(toRecord);
+  }
+}

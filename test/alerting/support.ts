@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { Webhook } from 'standardwebhooks';
+import { Redis } from 'ioredis';
+import { effectiveDateOf, type EventType } from '#libs/domain';
+import type { EventStore } from '#libs/event-store';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A BullMQ prefix of its own per test file (several files share one Redis). */
+export const testPrefix = (label: string) => `mwt-${label}-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+/** Deletes every key of one prefix (what a flushed Redis looks like to that deployment). */
+export async function flushPrefix(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+/** Polls until `check` returns a truthy value (no timed assertions: generous timeout, then fail). */
+type Falsy = null | undefined | false | 0 | '';
+export async function waitFor<T>(what: string, check: () => Promise<T | Falsy> | T | Falsy, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface ReceivedMail {
+  mail: ParsedMail;
+  raw: string;
+}
+
+/** A real SMTP server (smtp-server) that keeps every message it accepts, parsed by mailparser. */
+export class TestSmtpServer {
+  readonly received: ReceivedMail[] = [];
+  /** Set to make the server answer each DATA with this (e.g. a 550 to test permanent failures). */
+  rejectWith: { code: number; message: string } | null = null;
+  private server: SMTPServer;
+  port = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (this.rejectWith) {
+            const err = new Error(this.rejectWith.message) as Error & { responseCode: number };
+            err.responseCode = this.rejectWith.code;
+            return callback(err);
+          }
+          const raw = Buffer.concat(chunks).toString('utf8');
+          simpleParser(raw)
+            .then((mail) => {
+              this.received.push({ mail, raw });
+              callback();
+            })
+            .catch(callback);
+        });
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (this.server.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export interface ReceivedWebhook {
+  id: string;
+  timestamp: string;
+  signature: string;
+  body: { type: string; timestamp: string; data: Record<string, unknown> & { deliveryId: string } };
+  verified: boolean;
+}
+
+/** A real HTTP receiver that verifies each request with the `standardwebhooks` package. */
+export class TestWebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  secret: string | null = null;
+  /** Answer with this status (default 204); a function can vary it per request. */
+  respond: (n: number) => number = () => 204;
+  /** Holds each response this long before answering (to kill a worker mid-send). */
+  holdMs = 0;
+  private server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const headers = {
+        'webhook-id': String(req.headers['webhook-id']),
+        'webhook-timestamp': String(req.headers['webhook-timestamp']),
+        'webhook-signature': String(req.headers['webhook-signature']),
+      };
+      let verified = false;
+      try {
+        if (this.secret) {
+          new Webhook(this.secret).verify(text, headers);
+          verified = true;
+        }
+      } catch {
+        verified = false;
+      }
+      this.received.push({ id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body: JSON.parse(text), verified });
+      const status = this.respond(this.received.length);
+      setTimeout(() => res.writeHead(status).end(), this.holdMs);
+    });
+  });
+  port = 0;
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hooks/mandate-watch`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Appends domain facts the way the API does (one event per stream append, effective date set). */
+export async function appendFact(store: EventStore, streamId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
+  await store.appendToStream(streamId, [{ type, data, occurredOn: effectiveDateOf(type, data) }], { expectedVersion: 'any' });
+}
+
+export const MINUSMA = {
+  mandateId: 'minusma',
+  acronym: 'MINUSMA',
+  names: { en: 'United Nations Multidimensional Integrated Stabilization Mission in Mali' },
+  aliases: [],
+  type: 'peace_operation',
+  agendaItem: 'situation-in-mali',
+  establishedOn: '2013-04-25',
+  expiresOn: '2014-06-30',
+  establishedBy: 'S/RES/2100 (2013)',
+};
