@@ -6,6 +6,7 @@ import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { appendFact, MINUSMA, TestWebhookReceiver } from '../alerting/support.js';
+import { startApiOn } from './support/api.js';
 import { ROOT } from './support/build.js';
 import { startOwnPostgres, startOwnRedis, until, type OwnPostgres, type OwnRedis } from './support/instances.js';
 import { writeResult } from './support/results.js';
@@ -96,6 +97,10 @@ describe('Redis flushed and restarted mid-fan-out', () => {
     }
     const doubledIds = [...byId.values()].filter((n) => n > 1).length;
     const alertsUnderTwoIds = [...byAlert.values()].filter((n) => n > 1).length;
+    // The outcomes and the queue depth, as Prometheus sees them through an API on the same PostgreSQL and Redis.
+    const api = await startApiOn({ label: 'fanoutmetrics', databaseUrl: db.url, redisUrl: redis.url, env: { REDIS_PREFIX: 'mwfan' } });
+    const metrics = (await api.request('GET', '/metrics', { key: null })).text;
+    await api.close();
     await pool.end();
     await writeResult({
       id: 'fault-redis-fanout',
@@ -114,5 +119,8 @@ describe('Redis flushed and restarted mid-fan-out', () => {
     expect(alertsUnderTwoIds).toBe(0);
     expect(doubledIds).toBe(0);
     expect(outcome).toEqual({ sent: EXPECTED, other: 0 });
+    expect(metrics).toMatch(new RegExp(`^mw_deliveries\\{status="sent"\\} ${EXPECTED}$`, 'm'));
+    expect(metrics).toMatch(/^mw_deliveries_due 0$/m);
+    expect(metrics).toMatch(/^mw_queue_jobs\{queue="mw-deliveries",state="waiting"\} \d+$/m);
   }, 600_000);
 });
