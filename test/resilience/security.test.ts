@@ -131,6 +131,54 @@ describe('security', () => {
   });
 });
 
+describe('subscription tokens and webhook secrets', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi('tokens', { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', LOG_LEVEL: 'debug' });
+  });
+  afterAll(async () => t?.close());
+
+  it('unsubscribe, confirm and calendar tokens carry ≥ 128 random bits and are distinct; secrets are not logged', async () => {
+    const secrets: string[] = [];
+    const calendarTokens: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await t.request('POST', '/api/subscriptions', { body: { channel: 'webhook', url: `http://127.0.0.1:9/hook-${i}`, scope: { all: true } } });
+      expect(r.status, r.text).toBe(201);
+      secrets.push(r.json.secret);
+      calendarTokens.push(/\/calendar\/([^/]+)\.ics$/.exec(r.json.calendarUrl)![1]);
+      const rotated = await t.request('POST', `/api/subscriptions/${r.json.id}/rotate-secret`);
+      if (rotated.json?.secret) secrets.push(rotated.json.secret);
+    }
+    const c = new pg.Client({ connectionString: t.db.url });
+    await c.connect();
+    const { rows } = await c.query<{ unsubscribe_token: string; calendar_token: string; confirm_token: string | null }>('SELECT unsubscribe_token, calendar_token, confirm_token FROM subscriptions');
+    await c.end();
+    const tokens = [...rows.flatMap((r) => [r.unsubscribe_token, r.calendar_token, r.confirm_token].filter((x): x is string => !!x)), ...calendarTokens];
+    // base64url: 6 bits a character, so 22 characters hold 132 bits (randomBytes(24) gives 32).
+    for (const token of tokens) expect(token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    expect(new Set(rows.flatMap((r) => [r.unsubscribe_token, r.calendar_token])).size).toBe(rows.length * 2);
+    // A token is scoped: an unknown one gets 404, never someone else's feed.
+    expect((await t.request('GET', `/calendar/${'A'.repeat(32)}.ics`, { key: null })).status).toBe(404);
+    for (const secret of secrets) expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const logs = JSON.stringify(t.logs);
+    const leaked = [...secrets, ...secrets.map((s) => s.slice(6)), ...tokens].filter((x) => logs.includes(x));
+    await writeResult({
+      id: 'security-tokens-and-webhook-secrets',
+      scenario: 'Subscription tokens ≥ 128 bits; webhook secrets never logged',
+      injected: `20 webhook subscriptions + secret rotations at LOG_LEVEL=debug; ${tokens.length} tokens checked`,
+      expected: 0,
+      observed: leaked.length,
+      unit: 'secrets or tokens found in the logs',
+      duplicates: tokens.length - new Set(tokens).size - calendarTokens.length,
+      losses: 0,
+      unexpected5xx: 0,
+      notes: { tokens: tokens.length, minTokenLength: Math.min(...tokens.map((x) => x.length)), secrets: secrets.length, logLines: t.logs.length },
+    });
+    expect(secrets.length).toBeGreaterThanOrEqual(20);
+    expect(leaked).toEqual([]);
+  });
+});
+
 describe('rate limits', () => {
   let t: TestApi;
   beforeAll(async () => {

@@ -18,6 +18,13 @@ export class MetricsService {
   /** Events in the global log that a projection has not applied yet (set by the projection runner). */
   readonly projectionLag: Gauge<'projection'>;
 
+  /** Deliveries by status (pending, sent, failed, cancelled): the outcomes, from PostgreSQL (shared by every replica). */
+  readonly deliveries: Gauge<'status'>;
+  /** Deliveries that are pending and due now (the real backlog, whatever Redis holds). */
+  readonly deliveriesDue: Gauge;
+  /** BullMQ jobs by queue and state (waiting, active, delayed, failed). */
+  readonly queueJobs: Gauge<'queue' | 'state'>;
+
   constructor(readonly registry: Registry = globalRegistry) {
     if (!registriesWithDefaults.has(registry)) {
       registriesWithDefaults.add(registry);
@@ -45,6 +52,21 @@ export class MetricsService {
       'mw_projection_lag_events',
       () =>
         new Gauge({ name: 'mw_projection_lag_events', help: 'Events not yet applied by a projection', labelNames: ['projection'] as const, registers: [registry] }),
+    );
+    this.deliveries = getOrCreate(
+      registry,
+      'mw_deliveries',
+      () => new Gauge({ name: 'mw_deliveries', help: 'Deliveries by status (outcomes of alerts)', labelNames: ['status'] as const, registers: [registry] }),
+    );
+    this.deliveriesDue = getOrCreate(
+      registry,
+      'mw_deliveries_due',
+      () => new Gauge({ name: 'mw_deliveries_due', help: 'Pending deliveries whose due time has passed (backlog)', registers: [registry] }),
+    );
+    this.queueJobs = getOrCreate(
+      registry,
+      'mw_queue_jobs',
+      () => new Gauge({ name: 'mw_queue_jobs', help: 'BullMQ jobs by queue and state (queue depth)', labelNames: ['queue', 'state'] as const, registers: [registry] }),
     );
   }
 
