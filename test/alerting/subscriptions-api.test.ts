@@ -152,7 +152,12 @@ describe('subscriptions over HTTP', () => {
     expect(all.json.next).toBeTruthy();
     const rest = await t.request('GET', `/api/subscriptions?limit=2&cursor=${all.json.next}`);
     expect(rest.json.items).toHaveLength(1);
-    expect((await t.request('GET', '/api/subscriptions', { key: (await t.request('POST', '/api/keys', { body: { name: 'v', role: 'viewer' } })).json.key })).status).toBe(403);
+    // A viewer may read, but owns no subscription (it cannot create one) and sees none.
+    const viewerKey = (await t.request('POST', '/api/keys', { body: { name: 'v', role: 'viewer' } })).json.key;
+    expect((await t.request('GET', '/api/subscriptions', { key: viewerKey })).json.items).toEqual([]);
+    expect((await t.request('GET', `/api/subscriptions/${hookId}`, { key: viewerKey })).status).toBe(404);
+    expect((await t.request('GET', '/api/deliveries', { key: viewerKey })).json.items).toEqual([]);
+    expect((await t.request('POST', '/api/subscriptions', { key: viewerKey, body: { channel: 'webhook', url: receiver.url } })).status).toBe(403);
   });
 
   it('PATCH changes what is planned; a refused URL stays refused', async () => {

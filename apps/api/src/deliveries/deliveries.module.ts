@@ -23,6 +23,7 @@ export class DeliveriesController {
   constructor(private readonly access: SubscriptionAccess) {}
 
   @Get()
+  @Roles('viewer')
   @ApiOperation({ summary: 'Deliveries of the caller\'s subscriptions (an admin sees all), newest first' })
   @ApiZodQuery(deliveriesQuery)
   @ApiZodResponse(200, pageSchema(deliveryView))

@@ -148,7 +148,10 @@ export class SubscriptionsController {
     return { ...this.access.view(subscription), ...(secret ? { secret } : {}) };
   }
 
+  // Reads need only a viewer (as every read): a key sees its own subscriptions, which a viewer,
+  // who cannot create any, does not have; an admin sees everyone's.
   @Get()
+  @Roles('viewer')
   @ApiOperation({ summary: "The caller's subscriptions (an admin sees everyone's)" })
   @ApiZodQuery(pageQuery)
   @ApiZodResponse(200, pageSchema(createdSubscriptionView.omit({ secret: true })))
@@ -159,6 +162,7 @@ export class SubscriptionsController {
   }
 
   @Get(':id')
+  @Roles('viewer')
   @ApiOperation({ summary: 'One subscription' })
   @ApiZodResponse(200, createdSubscriptionView.omit({ secret: true }))
   async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound('No such subscription') })) id: string, @Actor() actor: Actor) {
