@@ -80,6 +80,7 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
     // API and worker in the one process: the worker keeps the projections running.
     expect(first.stdout()).toContain('"msg":"worker started"');
     expect(first.stdout()).toContain('projections running');
+    expect(first.stdout()).toContain('The event log is empty. Load the bundled sample'); // offered on an empty database
     const ready = await fetch(`${first.base}/health/ready`);
     expect(ready.status).toBe(200);
     const key = (await readFile(path.join(dataDir, 'admin-key'), 'utf8')).trim();

@@ -25,10 +25,20 @@ async function main(): Promise<void> {
   const shown = (file: string) => (file.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), file) : file);
   const adminHint =
     admin.source === 'env' ? 'admin key from ADMIN_API_KEY' : admin.file ? `admin key in ${shown(admin.file)}` : 'admin keys exist already (set ADMIN_API_KEY to add one)';
+  // An empty event log: offer the bundled sample (the 2020 Repertoire excerpt on Mali and Haiti).
+  const empty = (await runtime.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM events) AS any')).rows[0].any === false;
   // Plain stdout, not the logger: this is for the person who ran `npm start`.
   process.stdout.write(`Mandate Watch on ${base} — API docs ${base}/api/docs — ${adminHint}\n`);
   // The key itself only on a terminal (never into log files or CI output), and only when new.
   if (admin.key && process.stdout.isTTY) process.stdout.write(`New admin API key (also in ${shown(admin.file!)}): ${admin.key}\n`);
+  if (empty) {
+    process.stdout.write(
+      `The event log is empty. Load the bundled sample on the console's Import page (${base}/import) or with: ` +
+        "curl -H \"Authorization: Bearer " + (admin.file ? `$(cat ${shown(admin.file)})` : '<an admin key>') + `\" -H 'content-type: text/plain; charset=utf-8' --data-binary @${SAMPLE} '${base}/api/imports?dryRun=false'\n`,
+    );
+  }
 }
+
+const SAMPLE = 'libs/importers/samples/repertoire-2020-mali-haiti.zh.txt';
 
 main().catch(failed('Mandate Watch failed to start'));
