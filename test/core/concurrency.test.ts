@@ -1,9 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '#libs/db';
-import { WrongExpectedVersionError, EventStore, type StoredEvent } from '#libs/event-store';
-import { allProjectors, ProjectionRunner, type Projector } from '#libs/projections';
+import { WrongExpectedVersionError, EventStore } from '#libs/event-store';
+import { allProjectors, ProjectionRunner } from '#libs/projections';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { LEDGER_DDL, LedgerProjector } from '../support/ledger.js';
 import { snapshotReadModels } from '../support/projections.js';
 
 /**
@@ -17,28 +18,13 @@ const EVENTS = 20_000;
 const MANDATES = 150;
 const MEETINGS = 100;
 
-/** Counts how often each event reaches it: a second delivery of an event would show as 2. */
-class LedgerProjector implements Projector {
-  readonly name = 'ledger';
-  async apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void> {
-    await tx.query(
-      `INSERT INTO test_ledger (event_id, times) SELECT unnest($1::uuid[]), 1
-       ON CONFLICT (event_id) DO UPDATE SET times = test_ledger.times + 1`,
-      [events.map((e) => e.id)],
-    );
-  }
-  async reset(tx: pg.PoolClient): Promise<void> {
-    await tx.query('TRUNCATE test_ledger');
-  }
-}
-
 let db: TestDatabase;
 let pools: pg.Pool[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase('concurrency');
   pools = [createPool(db.url, { max: WRITERS + 2 }), createPool(db.url, { max: 4 }), createPool(db.url, { max: 4 })];
-  await pools[0].query('CREATE TABLE test_ledger (event_id uuid PRIMARY KEY, times int NOT NULL)');
+  await pools[0].query(LEDGER_DDL);
 });
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.end()));
