@@ -57,6 +57,10 @@ export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
   /** Set to make the server answer each DATA with this (e.g. a 550 to test permanent failures). */
   rejectWith: { code: number; message: string } | null = null;
+  /** Per message (raw text, how many DATA commands it is): a reply to refuse it with, or null to accept. */
+  refuse: ((raw: string, n: number) => { code: number; message: string } | null) | null = null;
+  /** Every DATA command with the reply it got (accepted ones too). */
+  readonly attempts: { messageId: string | null; code: number }[] = [];
   private server: SMTPServer;
   port = 0;
 
@@ -69,12 +73,15 @@ export class TestSmtpServer {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          if (this.rejectWith) {
-            const err = new Error(this.rejectWith.message) as Error & { responseCode: number };
-            err.responseCode = this.rejectWith.code;
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const messageId = /^Message-ID:\s*(\S+)/im.exec(raw)?.[1] ?? null;
+          const refusal = this.rejectWith ?? this.refuse?.(raw, this.attempts.length + 1) ?? null;
+          this.attempts.push({ messageId, code: refusal?.code ?? 250 });
+          if (refusal) {
+            const err = new Error(refusal.message) as Error & { responseCode: number };
+            err.responseCode = refusal.code;
             return callback(err);
           }
-          const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)
             .then((mail) => {
               this.received.push({ mail, raw });
@@ -106,6 +113,12 @@ export interface ReceivedWebhook {
   signature: string;
   body: { type: string; timestamp: string; data: Record<string, unknown> & { deliveryId: string } };
   verified: boolean;
+  /** The request's path and query. */
+  path: string;
+  /** The status answered, once answered. */
+  status?: number;
+  /** Answered 2xx while the sender was still connected: the sender saw it delivered. */
+  acknowledged?: boolean;
 }
 
 /** A real HTTP receiver that verifies each request with the `standardwebhooks` package. */
@@ -116,6 +129,8 @@ export class TestWebhookReceiver {
   respond: (n: number) => number = () => 204;
   /** Holds each response this long before answering (to kill a worker mid-send). */
   holdMs = 0;
+  /** Per request, overrides `respond` / `holdMs` and may add headers (a redirect's Location). */
+  plan: ((r: ReceivedWebhook, n: number) => { status: number; holdMs?: number; headers?: Record<string, string> }) | null = null;
   private server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -135,9 +150,15 @@ export class TestWebhookReceiver {
       } catch {
         verified = false;
       }
-      this.received.push({ id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body: JSON.parse(text), verified });
-      const status = this.respond(this.received.length);
-      setTimeout(() => res.writeHead(status).end(), this.holdMs);
+      const entry: ReceivedWebhook = { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body: JSON.parse(text), verified, path: req.url ?? '' };
+      this.received.push(entry);
+      const planned = this.plan?.(entry, this.received.length) ?? { status: this.respond(this.received.length), holdMs: this.holdMs };
+      setTimeout(() => {
+        entry.status = planned.status;
+        // A sender that gave up (timeout) or died has closed the connection: not acknowledged.
+        entry.acknowledged = planned.status >= 200 && planned.status < 300 && !req.socket.destroyed;
+        res.writeHead(planned.status, planned.headers).end();
+      }, planned.holdMs ?? this.holdMs);
     });
   });
   port = 0;

@@ -143,7 +143,8 @@ export class DeliveryRepository {
 
   /**
    * Cancels pending planned deliveries that this sweep did not plan: the mandate's expiry moved
-   * (extension), a later reminder superseded them, or the subscription changed. Returns how many.
+   * (extension), a later reminder superseded them, or the subscription changed; and reminders
+   * whose date already got a later reminder sent. Returns how many.
    */
   async cancelUnplanned(db: pg.PoolClient, plannedKeys: string[], currentExpiry: Record<string, string | null>): Promise<number> {
     const r = await db.query(
@@ -156,7 +157,18 @@ export class DeliveryRepository {
          AND NOT (alert_key = ANY($1::text[]))`,
       [plannedKeys, JSON.stringify(currentExpiry), ALERT_KINDS],
     );
-    return r.rowCount ?? 0;
+    // A reminder of a date for which a later one (smaller lead) was already sent is stale, even
+    // when the rules plan it again (the clock moved back): the subscriber has the newer one. The
+    // reason does not start with "no longer planned", so upsertPlanned never revives it.
+    const superseded = await db.query(
+      `UPDATE deliveries d SET status = 'cancelled', updated_at = now(),
+          cancel_reason = 'superseded: a later reminder of the same date was already sent'
+       WHERE d.status = 'pending' AND d.kind IN ('expiry_reminder', 'report_due') AND ${UNLEASED}
+         AND EXISTS (SELECT 1 FROM deliveries s WHERE s.status = 'sent' AND s.subscription_id = d.subscription_id AND s.kind = d.kind
+           AND s.mandate_id = d.mandate_id AND s.target_date = d.target_date AND s.lead_days < d.lead_days
+           AND split_part(s.alert_key, '|', 6) = split_part(d.alert_key, '|', 6))`,
+    );
+    return (r.rowCount ?? 0) + (superseded.rowCount ?? 0);
   }
 
   /** Pending deliveries due (business time) or retryable (real time) within `lookaheadMs`. */
