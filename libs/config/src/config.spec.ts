@@ -106,4 +106,11 @@ describe('loadConfig', () => {
   it('warns about plain-http public URLs in production', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).warnings).toEqual([expect.stringMatching(/PUBLIC_URL is not https/)]);
   });
+
+  it('REDIS_PREFIX: plain, or with one hash tag for Redis Cluster; nothing BullMQ or Cluster would trip on', () => {
+    for (const ok of ['mw', 'mw-prod_2', '{mw}', '{mw-prod}', 'mw{eu}', '{a}b']) expect(loadConfig({ REDIS_PREFIX: ok }, '/srv/mw').redisPrefix).toBe(ok);
+    for (const bad of ['mw:prod', '{}', '{mw', 'mw}', '{a}{b}', '{{mw}}', '{m w}', 'x'.repeat(65)]) {
+      expect(problemsOf({ REDIS_PREFIX: bad })[0], bad).toMatch(/^REDIS_PREFIX: must/);
+    }
+  });
 });
