@@ -3,7 +3,7 @@ import type { DeliveryRecord } from '#libs/alerting';
 import { appendFact, MINUSMA, REDIS_URL, waitFor } from '../alerting/support.js';
 import { AlertWorld } from '../alerting/world.js';
 import { startApiOn, type InProcessApi } from './support/api.js';
-import { messageIdOf, tallyDeliveries } from './support/deliveries.js';
+import { figures, messageIdOf, tallyDeliveries } from './support/deliveries.js';
 import { writeResult } from './support/results.js';
 
 /**
@@ -112,11 +112,8 @@ describe('SMTP server refusing, then accepting', () => {
       id: 'fault-smtp-refusing',
       scenario: 'SMTP server refusing (4xx twice per message), then accepting; and refusing for good (5xx)',
       injected: `${MANDATES} emails answered 451 then 421 then accepted; ${MANDATES} emails answered 550`,
-      expected: tally.expected,
-      observed: tally.observed,
+      ...figures(tally),
       unit: 'emails accepted by the SMTP server (Message-ID)',
-      duplicates: tally.duplicates,
-      losses: tally.losses,
       unexpected5xx: statuses.filter((s) => s >= 500).length,
       notes: {
         dataCommands: tally.requests,
@@ -174,11 +171,8 @@ describe('webhook receiver timing out, answering 500, 410, redirecting', () => {
       id: 'fault-webhook-receiver',
       scenario: 'Webhook receiver timing out, answering 500, redirecting (first attempt of each alert), answering 410 (always)',
       injected: `${MANDATES} alerts each to 4 endpoints: no answer for ${(TIMEOUT_MS * 3) / 1000} s (timeout ${TIMEOUT_MS / 1000} s), 500, 302, 410`,
-      expected: tally.expected,
-      observed: tally.observed,
+      ...figures(tally),
       unit: 'webhooks acknowledged (2xx on a live connection, by webhook-id)',
-      duplicates: tally.duplicates,
-      losses: tally.losses,
       unexpected5xx: statuses.filter((s) => s >= 500).length,
       notes: {
         requests: tally.requests,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_QUEUE } from '#libs/alerting';
 import { waitFor } from '../alerting/support.js';
 import { startApiOn } from './support/api.js';
-import { tallyDeliveries } from './support/deliveries.js';
+import { figures, tallyDeliveries } from './support/deliveries.js';
 import { Deployment } from './support/deployment.js';
 import { startOwnRedis, type OwnRedis } from './support/instances.js';
 import { writeResult } from './support/results.js';
@@ -73,11 +73,8 @@ describe('Redis Cluster: queue prefix with a hash tag', () => {
       id: 'scale-redis-cluster-prefix',
       scenario: 'Redis Cluster (one-node cluster, all slots): REDIS_PREFIX with a hash tag, worker process end to end',
       injected: `BullMQ with prefix "mw": ${refusal.slice(0, 60)}; then a worker process with REDIS_PREFIX=${PREFIX}`,
-      expected: tally.expected,
-      observed: tally.observed,
+      ...figures(tally),
       unit: 'alerts delivered (email + webhook)',
-      duplicates: tally.duplicates,
-      losses: tally.losses,
       unexpected5xx: ready.status >= 500 ? 1 : 0,
       notes: { keys: keys.length, slots: [...slots], keysOutsidePrefix: keys.filter((k) => !k.startsWith(`${PREFIX}:`)), workerErrors, workerExitCode: code },
     });

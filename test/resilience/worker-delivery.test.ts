@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../alerting/support.js';
 import type { Child } from './support/children.js';
 import { Deployment } from './support/deployment.js';
-import { messageIdOf, tallyDeliveries } from './support/deliveries.js';
+import { figures, messageIdOf, tallyDeliveries } from './support/deliveries.js';
 import { writeResult } from './support/results.js';
 
 /**
@@ -95,11 +95,8 @@ describe('worker kill -9 during delivery', () => {
       id: 'fault-worker-kill-delivery',
       scenario: 'Worker kill -9 during delivery (worker processes, email + webhook, replaced after each kill)',
       injected: injected.join('; '),
-      expected: tally.expected,
-      observed: tally.observed,
+      ...figures(tally),
       unit: 'alerts delivered (webhook answered 2xx / email accepted, by alert id)',
-      duplicates: tally.duplicates,
-      losses: tally.losses,
       unexpected5xx: 0,
       notes: { phaseMs: phases, requests: tally.requests, cutOffByKill: tally.unacknowledged, resentWebhooks: resentHooks.length, resentEmails: resentMails, attempts: rows.reduce((n, r) => n + r.attempts, 0), deliveryRows: await d.counts() },
     });
@@ -143,11 +140,8 @@ describe('worker SIGTERM during delivery', () => {
       id: 'fault-worker-sigterm',
       scenario: 'Worker SIGTERM while deliveries are in flight (graceful shutdown), then a new worker',
       injected: `SIGTERM with ${inFlightAtSignal} sends in flight (replies held 3 s); exit code ${code}`,
-      expected: tally.expected,
-      observed: tally.observed,
+      ...figures(tally),
       unit: 'alerts delivered (by alert id)',
-      duplicates: tally.duplicates,
-      losses: tally.losses,
       unexpected5xx: 0,
       notes: { exitCode: code, secondWorkerExitCode: code2, rowsAfterExit: afterExit, requests: tally.requests, notAcknowledged: tally.unacknowledged, attempts: rows.reduce((n, r) => n + r.attempts, 0) },
     });

@@ -53,3 +53,6 @@ export function tallyDeliveries(expectedIds: Iterable<string>, receivers: { rece
     unacknowledged,
   };
 }
+
+/** The figures of a RELIABILITY.md row, from a tally. */
+export const figures = (t: DeliveryTally) => ({ expected: t.expected, observed: t.observed, duplicates: t.duplicates, losses: t.losses });
