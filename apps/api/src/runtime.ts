@@ -56,6 +56,11 @@ export async function createRuntime(config: AppConfig, logger: Logger = createLo
     store.onAppended(({ count }) => metrics.eventsAppended.inc(count));
     const projections = new ProjectionRunner(pool, store, allProjectors(store), { channel: EVENTS_CHANNEL });
     metrics.addCollector(async () => metrics.projectionLag.set({ projection: 'slowest' }, await projections.lag()));
+    metrics.addCollector(async () => {
+      const h = await store.horizonStatus();
+      metrics.feedHiddenEvents.set(h.hiddenEvents);
+      metrics.feedHorizonHolderSeconds.set(h.oldestWriter?.seconds ?? 0);
+    });
     metrics.addCollector(() => collectDeliveryMetrics(pool, metrics));
     metrics.addCollector(() => collectQueueMetrics(redis, config.redisPrefix, metrics));
     return { config: config as ApiRuntime['config'], pool, redis, clock, logger, metrics, prisma, store, projections };
