@@ -7,8 +7,7 @@ import type { AppConfig } from '#libs/config';
 import { createPool, createPrisma, type PrismaClient } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
-import { createLogger, MetricsService } from '#libs/platform';
-import { EVENTS_CHANNEL } from '#libs/persistence';
+import { createLogger, EVENTS_CHANNEL, MetricsService } from '#libs/platform';
 import { allProjectors, ProjectionRunner } from '#libs/projections';
 
 /** The shared resources of an API process; created before Nest so that entry points and tests own their lifecycle. */
