@@ -55,8 +55,9 @@ describe('worker kill -9 during delivery', () => {
         await waitFor(`worker ${k + 1} to deliver`, () => delivered(d) >= before + 1, 120_000);
       }
       // Phase 2: replies are held (nothing more is acknowledged); once every acknowledged alert
-      // is committed as sent, kill the worker with sends in flight. So no kill falls between a receiver's acknowledgement and its commit (the one
-      // window in which the contract allows a resend).
+      // is committed as sent, kill the worker with sends in flight. So no kill falls between a
+      // receiver's acknowledgement and its commit (the one window in which the contract allows
+      // a resend): an alert acknowledged twice would be a real duplicate.
       hold(120_000);
       // Replies held 300 ms before the switch are answered before this timer fires (timers of
       // this process run in order), so from here on nothing is acknowledged.
