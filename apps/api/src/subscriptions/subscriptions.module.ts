@@ -6,7 +6,6 @@ import {
   CalendarFeed,
   DeliveryRepository,
   SecretSealer,
-  secretsKeyFromEnv,
   SubscriptionRepository,
   WebhookUrlGuard,
   WebhookUrlRefused,
@@ -236,7 +235,7 @@ export class SubscriptionsController {
       provide: SubscriptionAccess,
       inject: [PG_POOL, CONFIG],
       useFactory: (pool: pg.Pool, config: AppConfig) =>
-        new SubscriptionAccess(new SubscriptionRepository(pool, new SecretSealer(secretsKeyFromEnv())), new DeliveryRepository(pool), config),
+        new SubscriptionAccess(new SubscriptionRepository(pool, new SecretSealer(config.secretsKey)), new DeliveryRepository(pool), config),
     },
     { provide: WebhookUrlGuard, inject: [CONFIG], useFactory: (config: AppConfig) => new WebhookUrlGuard(config.webhookAllowedHosts) },
     { provide: CalendarFeed, inject: [PG_POOL, CONFIG], useFactory: (pool: pg.Pool, config: AppConfig) => new CalendarFeed(pool, { publicUrl: config.publicUrl }) },
