@@ -108,13 +108,20 @@ export class ExpiryScheduler {
         reports: new Map(),
       });
     }
-    const timeline = await db.query<{ event_id: string; mandate_id: string; kind: 'established' | 'extended' | 'terminated'; effective_on: string; expires_on: string | null; decision: string | null; seq: string }>(
-      'SELECT event_id, mandate_id, kind, effective_on, expires_on, decision, seq FROM mandate_timeline',
-    );
+    const timeline = await db.query<{
+      event_id: string;
+      mandate_id: string;
+      kind: 'established' | 'extended' | 'terminated';
+      effective_on: string;
+      expires_on: string | null;
+      decision: string | null;
+      seq: string;
+      date_known: boolean;
+    }>('SELECT event_id, mandate_id, kind, effective_on, expires_on, decision, seq, date_known FROM mandate_timeline');
     for (const t of timeline.rows) {
       const m = out.get(t.mandate_id);
       if (!m) continue;
-      m.facts.timeline.push({ eventId: t.event_id, kind: t.kind, effectiveOn: t.effective_on, expiresOn: t.expires_on, seq: Number(t.seq) });
+      m.facts.timeline.push({ eventId: t.event_id, kind: t.kind, effectiveOn: t.effective_on, expiresOn: t.expires_on, seq: Number(t.seq), dateKnown: t.date_known });
       m.decisions.set(t.event_id, t.decision);
     }
     // Report deadlines still ahead (the rules ignore past ones anyway). Requests not tied to a

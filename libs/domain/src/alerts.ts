@@ -37,7 +37,15 @@ export interface AlertSubscriptionRules {
 export interface MandateAlertFacts {
   mandateId: string;
   /** Dated facts (establishment, extensions, termination), as in `mandate_timeline`. */
-  timeline: { eventId: string; kind: 'established' | 'extended' | 'terminated'; effectiveOn: string; expiresOn: string | null; seq: number }[];
+  timeline: {
+    eventId: string;
+    kind: 'established' | 'extended' | 'terminated';
+    effectiveOn: string;
+    expiresOn: string | null;
+    seq: number;
+    /** False: the fact gave no date and `effectiveOn` is the day it was recorded (never a notice). */
+    dateKnown?: boolean;
+  }[];
   reports: { eventId: string; dueOn: string }[];
 }
 
@@ -171,8 +179,9 @@ const NOTICE_KIND = { established: 'mandate_established', extended: 'mandate_ext
  * no-flood rules applied:
  * - never a reminder about a date already past;
  * - of the reminders of one target that are already due, only the latest (smallest lead);
- * - notices and `mandate_expired` only for dates within `backfillDays` of today, and no notice
- *   of an extension or establishment whose period is already over;
+ * - notices and `mandate_expired` only for dates within `backfillDays` of today, no notice
+ *   of an extension or establishment whose period is already over, and none about a fact whose
+ *   adoption date is not known (it carries the recording date);
  * - only reminders of the expiry in effect today (an extension drops the old date's).
  * Alerts due in the future are included (the caller may limit how far ahead it plans).
  */
@@ -218,8 +227,10 @@ export function planMandateAlerts(sub: AlertSubscriptionRules, facts: MandateAle
   for (const t of facts.timeline) {
     const kind = NOTICE_KIND[t.kind];
     if (!wants.has(kind) || t.effectiveOn > today || daysBetween(t.effectiveOn, today) > opts.backfillDays) continue;
-    // A fact recorded without its adoption date takes the recording date as its effective date;
-    // when what it set is already over (an extension until a past date), it is history being
+    // A fact recorded without its adoption date takes the recording date as its effective date:
+    // "adopted today" would be a guess (an old press release imported today), so no notice.
+    if (t.dateKnown === false) continue;
+    // When what it set is already over (an extension until a past date), it is history being
     // imported, not news.
     if (t.expiresOn && daysBetween(t.expiresOn, today) > (t.kind === 'terminated' ? opts.backfillDays : 0)) continue;
     // Notices are due as soon as they are known: at the start of the adoption date.
