@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { ALERT_HTML_TEMPLATE, ALERT_TEXT_TEMPLATE } from './email-templates.js';
+import { ALERT_HTML_TEMPLATE, ALERT_TEXT_TEMPLATE, DIGEST_HTML_TEMPLATE, DIGEST_TEXT_TEMPLATE } from './email-templates.js';
 import { formatLongDate, mandateLabel, type AlertPayload } from './payload.js';
 
 export interface RenderedEmail {
@@ -10,6 +10,8 @@ export interface RenderedEmail {
 
 const textTemplate = Handlebars.compile(ALERT_TEXT_TEMPLATE, { noEscape: true, strict: false });
 const htmlTemplate = Handlebars.compile(ALERT_HTML_TEMPLATE, { strict: false });
+const digestTextTemplate = Handlebars.compile(DIGEST_TEXT_TEMPLATE, { noEscape: true, strict: false });
+const digestHtmlTemplate = Handlebars.compile(DIGEST_HTML_TEMPLATE, { strict: false });
 
 /** Subject and headline per type; every fact text goes through the template (escaped in HTML). */
 function headlines(p: AlertPayload): { subject: string; headline: string; detail?: string } {
@@ -39,11 +41,11 @@ function headlines(p: AlertPayload): { subject: string; headline: string; detail
   }
 }
 
-/** The email of one alert (text + HTML) from its stored payload. */
-export function renderAlertEmail(payload: AlertPayload, links: { unsubscribeUrl: string }, opts: { late?: boolean } = {}): RenderedEmail {
+/** What the templates show of one alert (alone, or as an entry of a digest). */
+function alertView(payload: AlertPayload) {
   const { subject, headline, detail } = headlines(payload);
   const m = payload.data.mandate;
-  const view = {
+  return {
     subject,
     headline,
     detail,
@@ -53,10 +55,46 @@ export function renderAlertEmail(payload: AlertPayload, links: { unsubscribeUrl:
     daysLeft: payload.data.daysLeft,
     decision: payload.data.decision ? { symbol: payload.data.decision.symbol, adoptedOn: formatLongDate(payload.data.decision.adoptedOn) } : undefined,
     consoleUrl: payload.data.consoleUrl,
+  };
+}
+
+/**
+ * The weekly digest (text + HTML): every alert it carries, each with the line it would have had as
+ * a subject on its own. The subject counts them and names the first mandates.
+ */
+export function renderDigestEmail(payload: AlertPayload, links: { unsubscribeUrl: string }, opts: { late?: boolean } = {}): RenderedEmail {
+  const items = payload.data.items ?? [];
+  const week = formatLongDate(payload.data.weekOf ?? payload.timestamp.slice(0, 10));
+  const labels = [...new Set(items.map((i) => itemLabel(i)))];
+  const named = labels.length > 3 ? `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more` : labels.join(', ');
+  const count = `${items.length} ${items.length === 1 ? 'alert' : 'alerts'}`;
+  const subject = `Mandate Watch weekly digest, ${week}: ${count} (${named})`;
+  const view = {
+    subject,
+    headline: `Your Mandate Watch alerts for the week of ${week}: ${count}`,
+    items: items.map((item, i) => {
+      const v = alertView(item);
+      return { ...v, number: i + 1, title: v.subject };
+    }),
+    late: opts.late,
+    dueOn: payload.timestamp.slice(0, 10),
+    unsubscribeUrl: links.unsubscribeUrl,
+  };
+  return { subject, text: digestTextTemplate(view), html: digestHtmlTemplate(view) };
+}
+
+/** The email of one alert (text + HTML) from its stored payload. */
+export function renderAlertEmail(payload: AlertPayload, links: { unsubscribeUrl: string }, opts: { late?: boolean } = {}): RenderedEmail {
+  const view = {
+    ...alertView(payload),
     confirmUrl: payload.data.confirmUrl,
     late: opts.late,
     dueOn: payload.timestamp.slice(0, 10),
     unsubscribeUrl: links.unsubscribeUrl,
   };
-  return { subject, text: textTemplate(view), html: htmlTemplate(view) };
+  return { subject: view.subject, text: textTemplate(view), html: htmlTemplate(view) };
+}
+
+function itemLabel(p: AlertPayload): string {
+  return p.data.mandate ? mandateLabel(p.data.mandate) : (p.data.agendaItem?.names.en ?? p.data.agendaItem?.id ?? 'report');
 }

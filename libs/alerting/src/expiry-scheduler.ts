@@ -2,6 +2,11 @@ import type pg from 'pg';
 import {
   alertId,
   daysBetween,
+  DIGEST_KIND,
+  digestKey,
+  digestSlotAtOrAfter,
+  digestSlotFor,
+  LATE_AFTER_MS,
   expiryAsOf,
   planMandateAlerts,
   utcDate,
@@ -70,7 +75,7 @@ export class ExpiryScheduler {
         for (const m of mandates.values()) {
           if (!inScope(sub, m)) continue;
           const alerts = planMandateAlerts(sub, m.facts, { now: businessNow, backfillDays: this.options.backfillDays });
-          for (const a of alerts) if (a.dueAt.getTime() <= horizon) planned.push(this.toDelivery(sub, m, a, businessNow, today));
+          for (const a of alerts) if (a.dueAt.getTime() <= horizon) planned.push({ ...this.toDelivery(sub, m, a, businessNow, today), inDigest: isDigest(sub) });
         }
       }
       await this.deliveries.upsertPlanned(client, planned);
@@ -81,6 +86,16 @@ export class ExpiryScheduler {
         planned.map((p) => p.alertKey),
         currentExpiry,
       );
+      // Then the digests, from the alerts of digest subscriptions that no digest has taken yet.
+      const digests = await this.planDigests(client, subs.filter(isDigest), businessNow);
+      await this.deliveries.upsertPlanned(client, digests);
+      cancelled += await this.deliveries.cancelUnplanned(
+        client,
+        digests.map((d) => d.alertKey),
+        currentExpiry,
+        [DIGEST_KIND],
+      );
+      planned.push(...digests);
       await client.query('UPDATE alert_scheduler_state SET last_sweep_at = clock_timestamp() WHERE id = 1');
       await client.query('COMMIT');
     } catch (err) {
@@ -92,6 +107,41 @@ export class ExpiryScheduler {
     const due = await this.deliveries.dueSoon(this.clock.now(), ENQUEUE_LOOKAHEAD_MS);
     const enqueued = await this.queue.enqueue(due, this.clock.now());
     return { businessNow, planned: planned.length, cancelled, enqueued };
+  }
+
+  /**
+   * One pending digest per digest subscription that has alerts waiting: at the first Monday 09:00
+   * (its timezone) at or after the earliest of them, or, when that week's digest is gone already,
+   * the next one. A week without alerts has no digest.
+   */
+  private async planDigests(db: pg.PoolClient, subs: SubscriptionRecord[], businessNow: Date): Promise<PlannedDelivery[]> {
+    if (subs.length === 0) return [];
+    const backlog = await this.deliveries.digestBacklog(db);
+    const out: PlannedDelivery[] = [];
+    for (const sub of subs) {
+      const first = backlog.get(sub.id);
+      if (!first) continue;
+      let slot = digestSlotFor(first, businessNow, sub.timezone);
+      if (!(await this.deliveries.digestSlotFree(db, digestKey(sub.id, slot, sub.timezone)))) {
+        slot = digestSlotAtOrAfter(new Date(Math.max(businessNow.getTime(), slot.getTime()) + 1), sub.timezone);
+      }
+      const key = digestKey(sub.id, slot, sub.timezone);
+      const id = alertId(key);
+      out.push({
+        id,
+        alertKey: key,
+        subscriptionId: sub.id,
+        kind: DIGEST_KIND,
+        mandateId: null,
+        targetDate: zonedDate(slot, sub.timezone),
+        leadDays: 0,
+        dueAt: slot,
+        late: businessNow.getTime() - slot.getTime() > LATE_AFTER_MS,
+        // The alerts it carries are added when it is first attempted.
+        payload: { type: WEBHOOK_TYPES[DIGEST_KIND], timestamp: slot.toISOString(), data: { deliveryId: id, subscriptionId: sub.id, weekOf: zonedDate(slot, sub.timezone), consoleUrl: this.options.publicUrl } },
+      });
+    }
+    return out;
   }
 
   private async loadMandates(db: pg.PoolClient, today: string): Promise<Map<string, MandateInfo>> {
@@ -175,6 +225,9 @@ export class ExpiryScheduler {
     };
   }
 }
+
+/** Digests are for email subscriptions (the API refuses them on webhooks). */
+const isDigest = (sub: SubscriptionRecord) => sub.digest === 'weekly' && sub.channel === 'email';
 
 function inScope(sub: SubscriptionRecord, m: MandateInfo): boolean {
   const s = sub.scope;

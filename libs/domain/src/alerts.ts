@@ -19,7 +19,9 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Deliveries that are not scheduled from the projections but made on request. */
 export type OneOffDeliveryKind = 'subscription_test' | 'subscription_confirmation';
-export type DeliveryKind = AlertKind | OneOffDeliveryKind;
+/** One email per week carrying the alerts of a digest subscription. */
+export const DIGEST_KIND = 'weekly_digest';
+export type DeliveryKind = AlertKind | OneOffDeliveryKind | typeof DIGEST_KIND;
 
 export const DEFAULT_LEAD_DAYS = [90, 30, 7, 1];
 /** Reminders go out at this local hour in the subscriber's timezone. */
@@ -71,7 +73,8 @@ export interface PlanOptions {
   backfillDays: number;
 }
 
-const LATE_AFTER_MS = 60 * 60 * 1000;
+/** Due more than this before the clock's now: the alert is marked late. */
+export const LATE_AFTER_MS = 60 * 60 * 1000;
 
 /** Offset of `timeZone` from UTC at `instant`, in ms (positive east of Greenwich). */
 function zoneOffsetMs(instant: Date, timeZone: string): number {
@@ -133,6 +136,49 @@ export function zonedDate(instant: Date, timeZone: string): string {
 /** 09:00 local on `date − leadDays` in the subscriber's timezone. */
 export function reminderDueAt(date: string, leadDays: number, timeZone: string): Date {
   return zonedInstant(addDays(date, -leadDays), REMINDER_LOCAL_HOUR, 0, timeZone);
+}
+
+/** Weekly digests go out on this weekday (ISO: 1 = Monday) at REMINDER_LOCAL_HOUR, subscriber's time. */
+export const DIGEST_WEEKDAY = 1;
+
+const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay() || 7; // ISO: Monday 1 … Sunday 7
+
+/** The first digest time (Monday 09:00 in `timeZone`) at or after `instant`. */
+export function digestSlotAtOrAfter(instant: Date, timeZone: string): Date {
+  const start = zonedDate(instant, timeZone);
+  for (let i = 0; ; i++) {
+    const date = addDays(start, i);
+    if (weekday(date) !== DIGEST_WEEKDAY) continue;
+    const at = zonedInstant(date, REMINDER_LOCAL_HOUR, 0, timeZone);
+    if (at >= instant) return at;
+  }
+}
+
+/** The last digest time (Monday 09:00 in `timeZone`) at or before `instant`. */
+export function digestSlotAtOrBefore(instant: Date, timeZone: string): Date {
+  const start = zonedDate(instant, timeZone);
+  for (let i = 0; ; i--) {
+    const date = addDays(start, i);
+    if (weekday(date) !== DIGEST_WEEKDAY) continue;
+    const at = zonedInstant(date, REMINDER_LOCAL_HOUR, 0, timeZone);
+    if (at <= instant) return at;
+  }
+}
+
+/**
+ * When the digest carrying an alert due at `dueAt` goes out: the first Monday 09:00 (subscriber's
+ * time) at or after it; when that has already passed (worker down, clock moved forward), the last
+ * one before `now`, so that everything overdue goes out together in one digest, not one per
+ * missed week.
+ */
+export function digestSlotFor(dueAt: Date, now: Date, timeZone: string): Date {
+  const slot = digestSlotAtOrAfter(dueAt, timeZone);
+  return slot <= now ? digestSlotAtOrBefore(now, timeZone) : slot;
+}
+
+/** The stable key of a subscription's digest of one week (named by the local date it goes out). */
+export function digestKey(subscriptionId: string, slot: Date, timeZone: string): string {
+  return [subscriptionId, DIGEST_KIND, zonedDate(slot, timeZone)].join('|');
 }
 
 /** The stable key of one alert: the same alert is planned under the same key by every sweep. */

@@ -84,6 +84,8 @@ export function deliveryJson(d: DeliveryRecord) {
     nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
     sentAt: d.sentAt?.toISOString() ?? null,
     payload: d.payload as unknown as Record<string, unknown>,
+    inDigest: d.inDigest,
+    digestId: d.digestId,
     createdAt: d.createdAt.toISOString(),
   };
 }
