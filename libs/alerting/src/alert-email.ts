@@ -16,7 +16,7 @@ const digestHtmlTemplate = Handlebars.compile(DIGEST_HTML_TEMPLATE, { strict: fa
 /** Subject and headline per type; every fact text goes through the template (escaped in HTML). */
 function headlines(p: AlertPayload): { subject: string; headline: string; detail?: string } {
   const d = p.data;
-  const label = mandateLabel(d.mandate);
+  const label = itemLabel(p);
   const expires = d.mandate?.expiresOn ? formatLongDate(d.mandate.expiresOn) : null;
   const days = (n: number | undefined) => (n === undefined ? '' : ` (${n} ${Math.abs(n) === 1 ? 'day' : 'days'})`);
   switch (p.type) {
@@ -24,7 +24,8 @@ function headlines(p: AlertPayload): { subject: string; headline: string; detail
       return { subject: `${label} expires on ${expires}${days(d.daysLeft)}`, headline: `${label} expires on ${expires}` };
     case 'report.due': {
       const due = d.report ? formatLongDate(d.report.dueOn) : '';
-      return { subject: `Report due on ${due} — ${label}${days(d.daysLeft)}`, headline: `A report on ${label} is due on ${due}`, detail: d.report ? `${d.report.description} (${d.report.decision})` : undefined };
+      const about = d.mandate || d.agendaItem ? `on ${label}` : `requested by ${label}`;
+      return { subject: `Report due on ${due} — ${label}${days(d.daysLeft)}`, headline: `A report ${about} is due on ${due}`, detail: d.report ? `${d.report.description} (${d.report.decision})` : undefined };
     }
     case 'mandate.extended':
       return { subject: `${label} extended until ${expires}`, headline: `The Security Council extended ${label} until ${expires}` };
@@ -95,6 +96,9 @@ export function renderAlertEmail(payload: AlertPayload, links: { unsubscribeUrl:
   return { subject: view.subject, text: textTemplate(view), html: htmlTemplate(view) };
 }
 
+/** What an alert is about: the mandate, else (a report asked for under an agenda item) the agenda item, else the decision. */
 function itemLabel(p: AlertPayload): string {
-  return p.data.mandate ? mandateLabel(p.data.mandate) : (p.data.agendaItem?.names.en ?? p.data.agendaItem?.id ?? 'report');
+  const d = p.data;
+  if (d.mandate || !(d.agendaItem || d.report)) return mandateLabel(d.mandate);
+  return d.agendaItem ? (d.agendaItem.names.en ?? d.agendaItem.id) : d.report!.decision;
 }

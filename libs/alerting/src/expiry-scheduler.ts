@@ -9,6 +9,8 @@ import {
   LATE_AFTER_MS,
   expiryAsOf,
   planMandateAlerts,
+  planReportAlerts,
+  streamIds,
   utcDate,
   zonedDate,
   type MandateAlertFacts,
@@ -68,6 +70,7 @@ export class ExpiryScheduler {
       businessNow = this.clock.now();
       const today = utcDate(businessNow);
       const mandates = await this.loadMandates(client, today);
+      const agendaReports = await this.loadAgendaItemReports(client, today);
       const subs = await this.subscriptions.active(client);
       planned = [];
       const horizon = businessNow.getTime() + PLANNING_HORIZON_DAYS * 86_400_000;
@@ -76,6 +79,13 @@ export class ExpiryScheduler {
           if (!inScope(sub, m)) continue;
           const alerts = planMandateAlerts(sub, m.facts, { now: businessNow, backfillDays: this.options.backfillDays });
           for (const a of alerts) if (a.dueAt.getTime() <= horizon) planned.push({ ...this.toDelivery(sub, m, a, businessNow, today), inDigest: isDigest(sub) });
+        }
+        const reports = agendaReports.filter((r) => sub.scope.all || (!!r.agendaItem && !!sub.scope.agendaItems?.includes(r.agendaItem.id)));
+        if (reports.length > 0) {
+          const byEvent = new Map(reports.map((r) => [r.eventId, r]));
+          for (const a of planReportAlerts(sub, reports, { now: businessNow, backfillDays: this.options.backfillDays })) {
+            if (a.dueAt.getTime() <= horizon) planned.push({ ...this.toReportDelivery(sub, byEvent.get(a.factEventId!)!, a, businessNow), inDigest: isDigest(sub) });
+          }
         }
       }
       await this.deliveries.upsertPlanned(client, planned);
@@ -144,6 +154,52 @@ export class ExpiryScheduler {
     return out;
   }
 
+  /** Report deadlines not tied to a mandate (asked for under an agenda item), still ahead. */
+  private async loadAgendaItemReports(db: pg.PoolClient, today: string): Promise<AgendaItemReport[]> {
+    const { rows } = await db.query<{ event_id: string; due_on: string; decision: string; description: string; adopted_on: string | null; agenda_item: string | null; names: { en?: string } | null }>(
+      `SELECT r.event_id, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.decision, r.description, to_char(r.adopted_on, 'YYYY-MM-DD') AS adopted_on,
+          r.agenda_item, a.names
+       FROM report_requests r LEFT JOIN agenda_items a ON a.id = r.agenda_item
+       WHERE r.mandate_id IS NULL AND r.due_on >= $1 AND (r.adopted_on IS NULL OR r.adopted_on <= $1)`,
+      [today],
+    );
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      dueOn: r.due_on,
+      decision: r.decision,
+      description: r.description,
+      adoptedOn: r.adopted_on,
+      agendaItem: r.agenda_item ? { id: r.agenda_item, names: r.names ?? {} } : null,
+    }));
+  }
+
+  private toReportDelivery(sub: SubscriptionRecord, r: AgendaItemReport, a: PlannedAlert, businessNow: Date): PlannedDelivery {
+    const id = alertId(a.key);
+    const readOn = zonedDate(a.dueAt > businessNow ? a.dueAt : businessNow, sub.timezone);
+    const data: AlertPayload['data'] = {
+      deliveryId: id,
+      subscriptionId: sub.id,
+      daysLeft: daysBetween(readOn, a.targetDate),
+      leadDays: a.leadDays,
+      report: { dueOn: a.targetDate, description: r.description, decision: r.decision },
+      ...(r.agendaItem ? { agendaItem: r.agendaItem } : {}),
+      ...(r.adoptedOn ? { decision: { symbol: r.decision, adoptedOn: r.adoptedOn } } : {}),
+      consoleUrl: `${this.options.publicUrl}/events?streamId=${encodeURIComponent(streamIds.decision(r.decision))}`,
+    };
+    return {
+      id,
+      alertKey: a.key,
+      subscriptionId: sub.id,
+      kind: a.kind,
+      mandateId: null,
+      targetDate: a.targetDate,
+      leadDays: a.leadDays,
+      dueAt: a.dueAt,
+      late: a.late,
+      payload: { type: WEBHOOK_TYPES[a.kind], timestamp: a.dueAt.toISOString(), data },
+    };
+  }
+
   private async loadMandates(db: pg.PoolClient, today: string): Promise<Map<string, MandateInfo>> {
     const out = new Map<string, MandateInfo>();
     const mandates = await db.query<{ id: string; acronym: string | null; names: MandateSummary['names']; type: string; agenda_item: string | null }>(
@@ -175,7 +231,7 @@ export class ExpiryScheduler {
       m.decisions.set(t.event_id, t.decision);
     }
     // Report deadlines still ahead (the rules ignore past ones anyway). Requests not tied to a
-    // mandate are not scheduled (they have no mandate scope to match).
+    // mandate are planned apart (loadAgendaItemReports).
     const reports = await db.query<{ event_id: string; mandate_id: string; due_on: string; decision: string; description: string }>(
       'SELECT event_id, mandate_id, due_on, decision, description FROM report_requests WHERE mandate_id IS NOT NULL AND due_on >= $1 AND (adopted_on IS NULL OR adopted_on <= $1)',
       [today],
@@ -224,6 +280,15 @@ export class ExpiryScheduler {
       payload: { type: WEBHOOK_TYPES[a.kind], timestamp: a.dueAt.toISOString(), data },
     };
   }
+}
+
+interface AgendaItemReport {
+  eventId: string;
+  dueOn: string;
+  decision: string;
+  description: string;
+  adoptedOn: string | null;
+  agendaItem: { id: string; names: { en?: string; zh?: string; fr?: string } } | null;
 }
 
 /** Digests are for email subscriptions (the API refuses them on webhooks). */

@@ -218,6 +218,14 @@ export function expiryAsOf(facts: MandateAlertFacts, asOf: string): { expiresOn:
   return current;
 }
 
+/**
+ * Reminders of report deadlines that no mandate carries (a report requested under an agenda
+ * item): the same rules as a mandate's report reminders. Their keys have an empty mandate part.
+ */
+export function planReportAlerts(sub: AlertSubscriptionRules, reports: MandateAlertFacts['reports'], opts: PlanOptions): PlannedAlert[] {
+  return planMandateAlerts(sub, { mandateId: '', timeline: [], reports }, opts);
+}
+
 const NOTICE_KIND = { established: 'mandate_established', extended: 'mandate_extended', terminated: 'mandate_terminated' } as const;
 
 /**
