@@ -25,6 +25,8 @@ export interface WorkerConfig {
   clockStartAnchor?: string;
   /** SECRETS_KEY (validated by #libs/config). */
   secretsKey?: string;
+  /** WORKER_METRICS_PORT: the worker's own Prometheus `/metrics` (unset: none). */
+  workerMetricsPort?: number;
   alerts?: AlertsOptions;
 }
 
@@ -54,7 +56,7 @@ export async function bootstrapWorker(config: WorkerConfig, extras: WorkerExtras
       : undefined);
   const logger: LoggerService | false = extras.logger ? new PinoNestLogger(extras.logger.child({ component: 'worker' })) : false;
   const app = await NestFactory.createApplicationContext(
-    WorkerModule.forRoot({ databaseUrl: config.databaseUrl, alerts, clockStartAnchor: config.clockStartAnchor, clock: extras.clock }),
+    WorkerModule.forRoot({ databaseUrl: config.databaseUrl, alerts, clockStartAnchor: config.clockStartAnchor, clock: extras.clock, metricsPort: config.workerMetricsPort }),
     { bufferLogs: false, ...(logger ? { logger } : {}) },
   );
   app.enableShutdownHooks();
