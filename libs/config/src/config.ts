@@ -91,9 +91,18 @@ export const envSchema = z
     SECRETS_KEY: optionalString.pipe(
       z
         .string()
-        .refine((v) => v === v.trim(), { message: 'must not start or end with spaces', abort: true })
-        .refine((v) => v.length >= 32, { message: 'must be at least 32 characters of random text, e.g. the output of `openssl rand -base64 32`', abort: true })
-        .refine((v) => new Set(v).size >= 8, { message: 'is not random enough (fewer than 8 different characters)' })
+        .superRefine((v, ctx) => {
+          // One message per value, the first that applies.
+          const problem =
+            v !== v.trim()
+              ? 'must not start or end with spaces'
+              : v.length < 32
+                ? 'must be at least 32 characters of random text, e.g. the output of `openssl rand -base64 32`'
+                : new Set(v).size < 8
+                  ? 'is not random enough (fewer than 8 different characters)'
+                  : null;
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
         .optional(),
     ),
     /** Extension: the port of a worker's own Prometheus `/metrics` (unset: none). */
