@@ -227,16 +227,16 @@ export class DeliveryRepository {
   }
 
   /**
-   * Can a digest still be planned under this key? Not when that week's digest was already sent,
-   * failed, was cancelled for another reason than planning, or has taken its alerts already.
+   * Of these digest keys, the ones that can no longer be planned: that week's digest was already
+   * sent, failed, was cancelled for another reason than planning, or has taken its alerts.
    */
-  async digestSlotFree(db: pg.PoolClient, key: string): Promise<boolean> {
-    const { rows } = await db.query<{ free: boolean }>(
-      `SELECT (status = 'pending' AND attempts = 0) OR (status = 'cancelled' AND cancel_reason LIKE 'no longer planned%') AS free
-       FROM deliveries WHERE alert_key = $1`,
-      [key],
+  async digestKeysTaken(db: pg.PoolClient, keys: string[]): Promise<Set<string>> {
+    const { rows } = await db.query<{ alert_key: string }>(
+      `SELECT alert_key FROM deliveries WHERE alert_key = ANY($1::text[])
+         AND NOT ((status = 'pending' AND attempts = 0) OR (status = 'cancelled' AND cancel_reason LIKE 'no longer planned%'))`,
+      [keys],
     );
-    return rows[0]?.free ?? true;
+    return new Set(rows.map((r) => r.alert_key));
   }
 
   /** The alerts a digest carries (taken when it was first attempted), in the order they fell due. */

@@ -127,12 +127,12 @@ export class ExpiryScheduler {
   private async planDigests(db: pg.PoolClient, subs: SubscriptionRecord[], businessNow: Date): Promise<PlannedDelivery[]> {
     if (subs.length === 0) return [];
     const backlog = await this.deliveries.digestBacklog(db);
+    const waiting = subs.filter((sub) => backlog.has(sub.id)).map((sub) => ({ sub, slot: digestSlotFor(backlog.get(sub.id)!, businessNow, sub.timezone) }));
+    const taken = await this.deliveries.digestKeysTaken(db, waiting.map(({ sub, slot }) => digestKey(sub.id, slot, sub.timezone)));
     const out: PlannedDelivery[] = [];
-    for (const sub of subs) {
-      const first = backlog.get(sub.id);
-      if (!first) continue;
-      let slot = digestSlotFor(first, businessNow, sub.timezone);
-      if (!(await this.deliveries.digestSlotFree(db, digestKey(sub.id, slot, sub.timezone)))) {
+    for (const { sub, slot: first } of waiting) {
+      let slot = first;
+      if (taken.has(digestKey(sub.id, slot, sub.timezone))) {
         slot = digestSlotAtOrAfter(new Date(Math.max(businessNow.getTime(), slot.getTime()) + 1), sub.timezone);
       }
       const key = digestKey(sub.id, slot, sub.timezone);
