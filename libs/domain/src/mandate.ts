@@ -123,6 +123,8 @@ export interface TimelineEntry {
   kind: 'established' | 'extended' | 'terminated';
   /** Adoption date of the deciding document (or the recording date when none was given). */
   effectiveOn: string;
+  /** False when the fact gave no date of its own and `effectiveOn` is the recording date. */
+  dateKnown: boolean;
   /** Last day in force that this fact sets (null: open-ended or not stated). */
   expiresOn: string | null;
   decision: string | null;
@@ -144,20 +146,19 @@ function corrected(state: MandateState, knownAt?: string): RecordedFact[] {
     .map((f) => (patches.has(f.eventId) ? { ...f, data: { ...f.data, ...patches.get(f.eventId) } } : f));
 }
 
-function effectiveDate(f: RecordedFact): string | null {
+function ownDate(f: RecordedFact): string | null {
   const d = f.data;
-  const own =
-    f.type === 'MandateEstablished' ? (d.establishedOn as string | null | undefined) : (d.adoptedOn as string | null | undefined);
-  return own ?? f.occurredOn;
+  return (f.type === 'MandateEstablished' ? (d.establishedOn as string | null | undefined) : (d.adoptedOn as string | null | undefined)) ?? null;
 }
 
 /** The mandate's dated facts (establishment, extensions, termination) after corrections. */
 export function mandateTimeline(state: MandateState, opts: { knownAt?: string } = {}): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const f of corrected(state, opts.knownAt)) {
-    const effectiveOn = effectiveDate(f);
+    const own = ownDate(f);
+    const effectiveOn = own ?? f.occurredOn;
     if (!effectiveOn) continue;
-    const base = { eventId: f.eventId, effectiveOn, seq: f.version, recordedAt: f.recordedAt };
+    const base = { eventId: f.eventId, effectiveOn, dateKnown: own !== null, seq: f.version, recordedAt: f.recordedAt };
     if (f.type === 'MandateEstablished') {
       const d = f.data as Partial<MandateEstablished>;
       out.push({ ...base, kind: 'established', expiresOn: d.expiresOn ?? null, decision: d.establishedBy ?? null, paragraphs: [], period: null });
@@ -211,7 +212,7 @@ export function mandateView(state: MandateState, opts: { asOf: string; knownAt?:
   const reportRequests = facts
     .filter((f) => f.type === 'ReportRequested')
     .map((f) => ({ f, d: f.data as Partial<ReportRequested> }))
-    .filter(({ f }) => (effectiveDate(f) ?? '') <= opts.asOf)
+    .filter(({ f }) => (ownDate(f) ?? f.occurredOn ?? '') <= opts.asOf)
     .map(({ f, d }) => ({
       dueOn: d.dueOn as string,
       decision: d.decision as string,

@@ -207,9 +207,9 @@ export class MandateProjector implements Projector {
     }
     if (timelineRows.length > 0) {
       await tx.query(
-        `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at)
+        `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at, date_known)
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, mandate_id text, kind text, effective_on date,
-            expires_on date, decision text, seq bigint, recorded_at timestamptz)`,
+            expires_on date, decision text, seq bigint, recorded_at timestamptz, date_known boolean)`,
         [JSON.stringify(timelineRows)],
       );
     }
@@ -267,6 +267,7 @@ function pushTimeline(rows: Record<string, unknown>[], mandateId: string, entrie
       decision: t.decision,
       seq: t.seq,
       recorded_at: t.recordedAt,
+      date_known: t.dateKnown,
     });
   }
 }
