@@ -179,13 +179,15 @@ export class DeliveryRepository {
     );
     // A reminder of a date for which a later one (smaller lead) was already sent is stale, even
     // when the rules plan it again (the clock moved back): the subscriber has the newer one. The
-    // reason does not start with "no longer planned", so upsertPlanned never revives it.
+    // reason does not start with "no longer planned", so upsertPlanned never revives it. Report
+    // requests of an agenda item have no mandate: coalesce keeps the join a hash join.
+    if (!kinds.includes('expiry_reminder') && !kinds.includes('report_due')) return r.rowCount ?? 0;
     const superseded = await db.query(
       `UPDATE deliveries d SET status = 'cancelled', updated_at = now(),
           cancel_reason = 'superseded: a later reminder of the same date was already sent'
-       WHERE d.status = 'pending' AND d.kind IN ('expiry_reminder', 'report_due') AND ${UNLEASED}
+       WHERE d.status = 'pending' AND d.kind IN ('expiry_reminder', 'report_due') AND ${UNLEASED} AND d.digest_id IS NULL
          AND EXISTS (SELECT 1 FROM deliveries s WHERE s.status = 'sent' AND s.subscription_id = d.subscription_id AND s.kind = d.kind
-           AND s.mandate_id = d.mandate_id AND s.target_date = d.target_date AND s.lead_days < d.lead_days
+           AND coalesce(s.mandate_id, '') = coalesce(d.mandate_id, '') AND s.target_date = d.target_date AND s.lead_days < d.lead_days
            AND split_part(s.alert_key, '|', 6) = split_part(d.alert_key, '|', 6))`,
     );
     return (r.rowCount ?? 0) + (superseded.rowCount ?? 0);
