@@ -9,7 +9,7 @@ import { EventItem } from '../components/EventItem';
 import { TextField } from '../components/Field';
 import { NamesList } from '../components/Names';
 import { Empty, QueryView } from '../components/Status';
-import { formatDate, humanize, isoToUtcInput, mandateLabel, utcInputToIso } from '../format';
+import { formatDate, humanize, isoToUtcInput, mandateLabel, textLang, utcInputToIso } from '../format';
 import { agendaItemName, useAgendaItems } from '../queries';
 
 export function MandatePage() {
@@ -65,7 +65,13 @@ function MandateView({ m, asOf, knownAt, onParams }: { m: MandateDetail; asOf: s
           <NamesList names={m.names} />
           {m.aliases && m.aliases.length > 0 && (
             <p data-testid="aliases">
-              Also known as: <span lang="und">{m.aliases.join(' · ')}</span>
+              Also known as:{' '}
+              {m.aliases.map((a, i) => (
+                <span key={i}>
+                  {i > 0 && ' · '}
+                  <span lang={textLang(a) ?? 'und'}>{a}</span>
+                </span>
+              ))}
             </p>
           )}
         </section>
