@@ -1,6 +1,8 @@
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { deadlines, emailSubscription, importSeed, JOURNEY, keyboard, mandatePage, noConsoleErrors, recordExtension, runJourney, signIn, validationError, type Step } from './journey.js';
+import { ADMIN_URL } from '../support/db.js';
 import { seeText, signIn as signInWithKey } from './support.js';
 import { launchChromiumUi } from './ui.js';
 
@@ -81,6 +83,8 @@ const eventLog: Step = {
     await page.getByLabel('To date').fill('2021-06-29');
     const decided = list.getByTestId('event').filter({ hasText: 'S/RES/2584 (2021)' });
     await decided.first().waitFor();
+    // (The list of "from" alone, shown until "to" applies, holds later events: wait until they are gone.)
+    await list.locator('[data-testid="event"]:not([data-event-type="MandateExtended"], [data-event-type="DecisionAdopted"])').first().waitFor({ state: 'detached' });
     for (const type of await list.getByTestId('event').evaluateAll((els) => els.map((e) => e.getAttribute('data-event-type')))) {
       expect(['MandateExtended', 'DecisionAdopted']).toContain(type);
     }
@@ -164,10 +168,56 @@ const viewerKey: Step = {
     expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
   },
 };
+const databaseOutage: Step = {
+  name: 'while the database is unreachable, each page shows an error with a retry (no blank page, no crash), and recovers',
+  timeout: 90_000, // the console retries a 503 twice (1 s, 2 s) before it shows the error, on each page
+  async run({ t, ui }) {
+    await signInWithKey(page, t.base, t.adminKey);
+    await page.getByRole('heading', { level: 1, name: 'Deadlines' }).waitFor();
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    const allow = (on: boolean) => admin.query(`ALTER DATABASE "${t.db.name}" ALLOW_CONNECTIONS ${on}`);
+    try {
+      await allow(false);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [t.db.name]);
+      // The API says so: 503 with Retry-After (not a 500).
+      const r = await t.request('GET', '/api/mandates');
+      expect([r.status, r.json.error.code, r.headers.get('retry-after')]).toEqual([503, 'SERVICE_UNAVAILABLE', '5']);
+      const main = page.locator('main');
+      // Client-side navigation, as when the database goes away in the middle of a session. (The
+      // deadlines, read at sign-in, are still fresh: they are asked again for another date below.)
+      for (const [nav, heading] of [
+        ['nav-mandates', 'Mandates'],
+        ['nav-events', 'Event log'],
+        ['nav-deliveries', 'Deliveries'],
+      ]) {
+        await page.getByTestId(nav).click();
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        // The page's own list, or a list beside it (the Deliveries' subscription filter), says what failed.
+        const error = main.getByTestId('error').first();
+        expect(await seeText(error, /unavailable/), nav).toMatch(/^Could not load\b.*\. The service is temporarily unavailable: PostgreSQL is unavailable/);
+        await error.getByRole('button', { name: 'Try again' }).waitFor();
+      }
+      await page.getByTestId('nav-deadlines').click();
+      await page.getByLabel('As of').fill('2021-06-01');
+      await seeText(main.getByTestId('error'), /^Could not load\. The service is temporarily unavailable/);
+      await allow(true);
+      // Back: "Try again" shows the deadlines.
+      await main.getByTestId('error').getByRole('button', { name: 'Try again' }).click();
+      await seeText(page.getByTestId('timeline-row-minusma'), '30 June 2021');
+      await main.getByTestId('error').waitFor({ state: 'detached' });
+    } finally {
+      await allow(true).catch(() => undefined);
+      await admin.end();
+    }
+    expect(ui.problems.filter((p) => p.startsWith('pageerror'))).toEqual([]);
+  },
+};
 
 describe('admin console in Chromium', () => {
-  const steps = [signIn, importSeed, meetings2015, deadlines, mandatePage, mandateAsOf, emailSubscription, validationError, recordExtension, eventLog, markupAsText, keyboard, viewerKey, noConsoleErrors];
-  // Every step of the shared journey runs here too, in its order.
+  const steps = [signIn, importSeed, meetings2015, deadlines, mandatePage, mandateAsOf, emailSubscription, validationError, recordExtension, eventLog, markupAsText, keyboard, viewerKey, noConsoleErrors, databaseOutage];
+  // Every step of the shared journey runs here too, in its order. The outage comes last: Chromium
+  // logs each 503 response as a console error.
   expect(steps.filter((x) => JOURNEY.includes(x))).toEqual(JOURNEY);
   runJourney('browser', async () => {
     const ui = await launchChromiumUi();

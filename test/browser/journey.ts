@@ -32,6 +32,8 @@ export interface Stack {
 export interface Step {
   name: string;
   run(s: Stack): Promise<void> | void;
+  /** Vitest's per-test timeout, when the default (30 s) is not enough. */
+  timeout?: number;
 }
 
 /** Starts the stack and the browser before the steps, stops them after; one `it` per step. */
@@ -69,7 +71,7 @@ export function runJourney(label: string, launch: () => Promise<Ui>, steps: Step
     await built?.remove();
   });
 
-  for (const step of steps) it(step.name, () => step.run(s));
+  for (const step of steps) it(step.name, () => step.run(s), step.timeout);
 }
 
 const tid = (id: string) => `[data-testid="${id}"]`;
