@@ -34,7 +34,7 @@ const meetings2015: Step = {
 
 const mandateAsOf: Step = {
   name: 'the mandate page answers "as of" an earlier date',
-  async run({ t }) {
+  async run() {
     // The seed knows MINUSMA's establishment (2013, no end date recorded) and S/RES/2531 (2020) of 29 June 2020.
     await page.getByLabel('Show the state as of').fill('2020-06-28');
     await seeText(page.getByTestId('mandate-as-of'), '28 June 2020');

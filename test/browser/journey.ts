@@ -44,15 +44,15 @@ export function runJourney(label: string, launch: () => Promise<Ui>, steps: Step
 
   beforeAll(async () => {
     s.smtp = new TestSmtpServer();
-    const [dist] = await Promise.all([buildConsole(), s.smtp.start()]);
-    built = dist;
-    s.t = await startTestApi(label, { SMTP_URL: s.smtp.url }, { consoleDist: built.dir });
+    // The browser starts (several seconds for Firefox) while the console builds.
+    // (Each is kept as soon as it is there, so that afterAll stops it even when another failed.)
+    await Promise.all([buildConsole().then((d) => (built = d)), launch().then((ui) => (s.ui = ui)), s.smtp.start()]);
+    s.t = await startTestApi(label, { SMTP_URL: s.smtp.url }, { consoleDist: built!.dir });
     const config = s.t.api.runtime.config;
     worker = await bootstrapWorker({
       databaseUrl: config.databaseUrl,
       alerts: { redisUrl: REDIS_URL, redisPrefix: config.redisPrefix, smtpUrl: s.smtp.url, publicUrl: config.publicUrl, webhookAllowedHosts: config.webhookAllowedHosts, changePollMs: 200 },
     }, { clock: s.t.api.runtime.clock });
-    s.ui = await launch();
   }, 180_000);
 
   // A failed step leaves a screenshot of what the browser showed (path in the output).
