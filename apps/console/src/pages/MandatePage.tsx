@@ -8,7 +8,7 @@ import { DocLink } from '../components/DocLink';
 import { EventItem } from '../components/EventItem';
 import { TextField } from '../components/Field';
 import { NamesList } from '../components/Names';
-import { Empty, QueryView } from '../components/Status';
+import { Empty, QueryProblem, QueryView } from '../components/Status';
 import { formatDate, humanize, isoToUtcInput, mandateLabel, textLang, utcInputToIso } from '../format';
 import { agendaItemName, useAgendaItems } from '../queries';
 
@@ -59,6 +59,7 @@ function MandateView({ m, asOf, knownAt, onParams }: { m: MandateDetail; asOf: s
         {label} <StatusBadge status={m.status} testId="mandate-status" />{' '}
         {m.status === 'active' && <CountdownBadge daysLeft={m.daysLeft} />}
       </h1>
+      <QueryProblem query={agenda} what="the agenda items (the agenda item shows its id)" />
       <div className="two-col">
         <section aria-labelledby="names-h" className="card">
           <h2 id="names-h">Names</h2>
