@@ -125,6 +125,13 @@ export interface TimelineEntry {
   effectiveOn: string;
   /** False when the fact gave no date of its own and `effectiveOn` is the recording date. */
   dateKnown: boolean;
+  /**
+   * True for an undated extension whose `until` is earlier than the expiry already in force when
+   * it takes effect: an older decision recorded late (e.g. a press release without a dateline
+   * imported after the later renewal). It stays in the history but sets neither the expiry nor
+   * the last decision, since an extension never shortens a mandate (a termination does that).
+   */
+  stale: boolean;
   /** Last day in force that this fact sets (null: open-ended or not stated). */
   expiresOn: string | null;
   decision: string | null;
@@ -158,7 +165,7 @@ export function mandateTimeline(state: MandateState, opts: { knownAt?: string } 
     const own = ownDate(f);
     const effectiveOn = own ?? f.occurredOn;
     if (!effectiveOn) continue;
-    const base = { eventId: f.eventId, effectiveOn, dateKnown: own !== null, seq: f.version, recordedAt: f.recordedAt };
+    const base = { eventId: f.eventId, effectiveOn, dateKnown: own !== null, stale: false, seq: f.version, recordedAt: f.recordedAt };
     if (f.type === 'MandateEstablished') {
       const d = f.data as Partial<MandateEstablished>;
       out.push({ ...base, kind: 'established', expiresOn: d.expiresOn ?? null, decision: d.establishedBy ?? null, paragraphs: [], period: null });
@@ -170,7 +177,15 @@ export function mandateTimeline(state: MandateState, opts: { knownAt?: string } 
       out.push({ ...base, kind: 'terminated', expiresOn: d.on ?? null, decision: d.decision ?? null, paragraphs: [], period: null });
     }
   }
-  return out.sort((a, b) => (a.effectiveOn === b.effectiveOn ? a.seq - b.seq : a.effectiveOn < b.effectiveOn ? -1 : 1));
+  out.sort((a, b) => (a.effectiveOn === b.effectiveOn ? a.seq - b.seq : a.effectiveOn < b.effectiveOn ? -1 : 1));
+  // Everything before an entry in this order is on or before its date, so whether it is stale
+  // is the same whatever "as of" date a view is asked for.
+  let inForce: string | null = null;
+  for (const t of out) {
+    t.stale = t.kind === 'extended' && !t.dateKnown && t.expiresOn !== null && inForce !== null && t.expiresOn < inForce;
+    if (t.expiresOn && !t.stale) inForce = t.expiresOn;
+  }
+  return out;
 }
 
 /**
@@ -188,10 +203,10 @@ export function mandateView(state: MandateState, opts: { asOf: string; knownAt?:
   let lastDecision: MandateView['lastDecision'] = null;
   const history: MandateHistoryEntry[] = [];
   for (const t of timeline) {
-    const from = t.kind === 'established' ? t.effectiveOn : expiresOn ? addDays(expiresOn, 1) : null;
+    const from = t.kind === 'established' ? t.effectiveOn : expiresOn && !t.stale ? addDays(expiresOn, 1) : null;
     if (t.kind === 'terminated') terminatedOn = t.expiresOn;
-    if (t.expiresOn) expiresOn = t.expiresOn;
-    if (t.decision) lastDecision = { symbol: t.decision, adoptedOn: t.effectiveOn };
+    if (t.expiresOn && !t.stale) expiresOn = t.expiresOn;
+    if (t.decision && !t.stale) lastDecision = { symbol: t.decision, adoptedOn: t.effectiveOn };
     history.push({
       kind: t.kind,
       from: t.kind === 'terminated' ? null : from,
