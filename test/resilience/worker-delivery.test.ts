@@ -28,7 +28,7 @@ async function nextSweep(d: Deployment, trigger?: () => Promise<unknown>): Promi
 const inFlight = (d: Deployment) => d.smtp.inFlight > 0 || d.receiver.received.some((r) => r.status === undefined);
 
 describe('worker kill -9 during delivery', () => {
-  const MANDATES = 10;
+  const MANDATES = 15;
   /** At least this many kills, and more (up to 6) until both channels have had a send cut off. */
   const KILLS = 3;
   const d = new Deployment('dkill');
@@ -63,19 +63,30 @@ describe('worker kill -9 during delivery', () => {
       // this process run in order), so from here on nothing is acknowledged.
       await new Promise((r) => setTimeout(r, 400));
       const channels = () => [...(d.receiver.received.some((r) => r.status === undefined) ? ['webhook'] : []), ...(d.smtp.inFlight > 0 ? ['email'] : [])];
-      await waitFor(`worker ${k + 1} to be sending, with every acknowledged alert committed`, async () => {
+      const outcome = await waitFor(`worker ${k + 1} to be sending, with every acknowledged alert committed`, async () => {
+        if (await allSent()) return 'all sent';
         if (channels().length === 0) return false;
         const sent = await sentIds();
-        return tallyDeliveries([], d).unexpected.every((id) => sent.has(id));
-      }, 120_000);
+        return tallyDeliveries([], d).unexpected.every((id) => sent.has(id)) && 'sending';
+      }, 120_000).catch(async (err) => {
+        const sent = await sentIds();
+        const rows = (await d.pool.query(`SELECT id, status, attempts, locked_until > now() AS leased, next_attempt_at, last_error FROM deliveries WHERE status <> 'sent'`)).rows;
+        throw new Error(`${(err as Error).message}: in flight ${channels().join('+') || 'nothing'}; acknowledged, not committed: ${tallyDeliveries([], d).unexpected.filter((id) => !sent.has(id)).join(', ') || 'none'}; unsent rows ${JSON.stringify(rows)}\n${w.raw().slice(-3000)}`);
+      });
+      if (outcome === 'all sent') {
+        await w.kill('SIGKILL');
+        break; // this worker delivered the rest before a send could be held
+      }
       const inFlightNow = channels();
       await w.kill('SIGKILL');
       for (const c of inFlightNow) cut.add(c);
       injected.push(`SIGKILL with ${inFlightNow.join(' + ')} in flight after ${delivered(d)} delivered`);
       phases.push(Date.now() - started);
-      // The killed worker's leases (2 min) would run out by themselves; let that time pass now.
-      // No other worker runs at this point, so no live lease is cut short.
+      // The killed worker's leases (2 min) would run out by themselves; let that time pass now,
+      // and the backoff of a send that timed out while held (5 s, then 5 min). No other worker
+      // runs at this point, so no live lease is cut short.
       await d.pool.query(`UPDATE deliveries SET locked_until = now() WHERE locked_until > now()`);
+      await d.pool.query(`UPDATE deliveries SET next_attempt_at = now() WHERE status = 'pending' AND next_attempt_at > now()`);
     }
     hold(0);
     const finalStart = Date.now();
@@ -99,7 +110,9 @@ describe('worker kill -9 during delivery', () => {
       ...figures(tally),
       unit: 'alerts delivered (webhook answered 2xx / email accepted, by alert id)',
       unexpected5xx: 0,
-      notes: { phaseMs: phases, requests: tally.requests, cutOffByKill: tally.unacknowledged, resentWebhooks: resentHooks.length, resentEmails: resentMails, attempts: rows.reduce((n, r) => n + r.attempts, 0), deliveryRows: await d.counts() },
+      notes: {
+        retries: d.workers.flatMap((w) => w.lines.map((l) => String(l.msg ?? '')).filter((m) => m.includes(' retrying'))).map((m) => m.replace(/^delivery \S+ /, '')),
+        phaseMs: phases, requests: tally.requests, cutOffByKill: tally.unacknowledged, resentWebhooks: resentHooks.length, resentEmails: resentMails, attempts: rows.reduce((n, r) => n + r.attempts, 0), deliveryRows: await d.counts() },
     });
     expect(tally).toMatchObject({ expected: MANDATES * 2, observed: MANDATES * 2, duplicates: 0, losses: 0, unexpected: [] });
     expect(tally.unacknowledged).toBeGreaterThanOrEqual(KILLS);
