@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { alertId, alertKey, ALERT_KINDS, DIGEST_KIND, type DeliveryKind } from '#libs/domain';
+import { alertId, alertKey, ALERT_KINDS, DIGEST_KIND, LATE_AFTER_MS, type DeliveryKind } from '#libs/domain';
 import type { AlertPayload } from './payload.js';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
@@ -214,9 +214,12 @@ export class DeliveryRepository {
     // A digest takes its alerts in the same statement as its first attempt: every alert of its
     // subscription that is pending, due by the digest's due time and in no other digest. Later
     // attempts (a resend after a crash) carry the same ones, so it is the same message.
+    // Lateness is settled at the first attempt too, by the clock that sends it (the plan's flag
+    // may predate a clock jump that the sweep has not re-planned yet), and never changes after.
     const { rows } = await this.pool.query<Row>(
       `WITH claimed AS (
          UPDATE deliveries SET locked_until = now() + make_interval(secs => $3::double precision / 1000),
+             late = CASE WHEN attempts = 0 THEN late OR $2::timestamptz - due_at > make_interval(secs => $4::double precision / 1000) ELSE late END,
              attempts = attempts + 1, updated_at = now()
          WHERE id = $1 AND status = 'pending' AND due_at <= $2 AND ${UNLEASED} AND NOT in_digest
            AND (next_attempt_at IS NULL OR next_attempt_at <= now())
@@ -226,7 +229,7 @@ export class DeliveryRepository {
          WHERE c.kind = '${DIGEST_KIND}' AND c.attempts = 1 AND i.subscription_id = c.subscription_id
            AND i.in_digest AND i.digest_id IS NULL AND i.status = 'pending' AND i.due_at <= c.due_at)
        SELECT * FROM claimed`,
-      [id, businessNow, leaseMs],
+      [id, businessNow, leaseMs, LATE_AFTER_MS],
     );
     return rows[0] ? toRecord(rows[0]) : null;
   }
