@@ -137,11 +137,15 @@ describe('hostile tokens on the public token endpoints', () => {
           throw new Error(`${method} ${p.slice(0, 200)}: connection dropped (${(err as Error).message})`);
         }
         byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-        if (status >= 200 && status < 300) accepted++;
+        // A dot-segment token ('..', '%2e%2e') is resolved away by the client's URL parser before
+        // the request leaves (`/calendar/..` is `/`, the console): such a request never reaches a
+        // token endpoint, so only "no 5xx, no change" applies to it.
+        const reachesEndpoint = new URL(p, 'http://x').pathname.startsWith(`/${kind === 'calendar-noext' ? 'calendar' : kind}/`);
+        if (reachesEndpoint && status >= 200 && status < 300) accepted++;
         const now = await state();
         if (now !== initial) changes++;
         expect(status, `${method} ${p.slice(0, 200)}`).toBeLessThan(500);
-        expect(status, `${method} ${p.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+        if (reachesEndpoint) expect(status, `${method} ${p.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
         expect(now, `${method} ${p.slice(0, 200)} changed the subscriptions or deliveries`).toBe(initial);
       }),
       { numRuns: RUNS, endOnFailure: true, seed: Number(process.env.FUZZ_SEED ?? 20261126) },
