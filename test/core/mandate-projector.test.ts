@@ -106,6 +106,12 @@ describe('mandate projection, incremental vs rebuild', () => {
     expect(await big.waitFor(last, 20_000)).toBe(true);
     expect(await snapshotReadModels(pool)).toEqual(incremental);
 
+    // A rebuild in many batches, each read ahead while the previous one is applied.
+    const paged = new ProjectionRunner(pool, store, allProjectors(store), { batchSize: 5, rebuildBatchSize: 37 });
+    await paged.rebuild();
+    expect(await paged.waitFor(last, 20_000)).toBe(true);
+    expect(await snapshotReadModels(pool)).toEqual(incremental);
+
     // "Upcoming" reads the timeline entries expiring in the window and keeps those no later
     // entry supersedes: it must list exactly the mandates whose expiry as of that date (the
     // fold's view) falls in the window, in expiry order.
