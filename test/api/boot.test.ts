@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { ensureRedis, RedisUnavailableError, redisAnswers } from '../../apps/launcher/src/local-redis.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -80,7 +81,9 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
     // API and worker in the one process: the worker keeps the projections running.
     expect(first.stdout()).toContain('"msg":"worker started"');
     expect(first.stdout()).toContain('projections running');
-    expect(first.stdout()).toContain('The event log is empty. Load the bundled sample'); // offered on an empty database
+    // Offered on an empty database, on the line after the one startLauncher waited for.
+    await eventually(async () => first.stdout(), (out) => out.includes('The event log is empty'));
+    expect(first.stdout()).toContain('The event log is empty. Load the bundled sample');
     const ready = await fetch(`${first.base}/health/ready`);
     expect(ready.status).toBe(200);
     const key = (await readFile(path.join(dataDir, 'admin-key'), 'utf8')).trim();

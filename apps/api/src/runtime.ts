@@ -7,8 +7,7 @@ import type { AppConfig } from '#libs/config';
 import { createPool, createPrisma, type PrismaClient } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
-import { createLogger, MetricsService } from '#libs/platform';
-import { EVENTS_CHANNEL } from '#libs/persistence';
+import { createLogger, EVENTS_CHANNEL, MetricsService } from '#libs/platform';
 import { allProjectors, ProjectionRunner } from '#libs/projections';
 
 /** The shared resources of an API process; created before Nest so that entry points and tests own their lifecycle. */
@@ -56,6 +55,11 @@ export async function createRuntime(config: AppConfig, logger: Logger = createLo
     store.onAppended(({ count }) => metrics.eventsAppended.inc(count));
     const projections = new ProjectionRunner(pool, store, allProjectors(store), { channel: EVENTS_CHANNEL });
     metrics.addCollector(async () => metrics.projectionLag.set({ projection: 'slowest' }, await projections.lag()));
+    metrics.addCollector(async () => {
+      const h = await store.horizonStatus();
+      metrics.feedHiddenEvents.set(h.hiddenEvents);
+      metrics.feedHorizonHolderSeconds.set(h.oldestWriter?.seconds ?? 0);
+    });
     metrics.addCollector(() => collectDeliveryMetrics(pool, metrics));
     metrics.addCollector(() => collectQueueMetrics(redis, config.redisPrefix, metrics));
     return { config: config as ApiRuntime['config'], pool, redis, clock, logger, metrics, prisma, store, projections };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween, utcDate } from './clock.js';
+import { ALERT_KINDS, type AlertKind } from './vocabulary.js';
 
 /**
  * The alert schedule as pure rules: which alerts a subscription should receive about a mandate,
@@ -7,15 +8,7 @@ import { addDays, daysBetween, utcDate } from './clock.js';
  * business clock does not flood anybody. The worker turns the result into `deliveries` rows.
  */
 
-export const ALERT_KINDS = [
-  'expiry_reminder',
-  'report_due',
-  'mandate_extended',
-  'mandate_established',
-  'mandate_terminated',
-  'mandate_expired',
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export { ALERT_KINDS, type AlertKind };
 
 /** Deliveries that are not scheduled from the projections but made on request. */
 export type OneOffDeliveryKind = 'subscription_test' | 'subscription_confirmation';

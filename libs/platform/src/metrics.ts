@@ -18,6 +18,11 @@ export class MetricsService {
   /** Events in the global log that a projection has not applied yet (set by the projection runner). */
   readonly projectionLag: Gauge<'projection'>;
 
+  /** Committed events the gap-safe feed cannot hand out yet because an older transaction is still open (stays > 0 when a long transaction stalls the projections). */
+  readonly feedHiddenEvents: Gauge;
+  /** Age of the oldest open transaction that has written, anywhere in the cluster (0 when none, or when the role may not see it). */
+  readonly feedHorizonHolderSeconds: Gauge;
+
   /** Deliveries by status (pending, sent, failed, cancelled): the outcomes, from PostgreSQL (shared by every replica). */
   readonly deliveries: Gauge<'status'>;
   /** Deliveries that are pending and due now (the real backlog, whatever Redis holds). */
@@ -52,6 +57,21 @@ export class MetricsService {
       'mw_projection_lag_events',
       () =>
         new Gauge({ name: 'mw_projection_lag_events', help: 'Events not yet applied by a projection', labelNames: ['projection'] as const, registers: [registry] }),
+    );
+    this.feedHiddenEvents = getOrCreate(
+      registry,
+      'mw_feed_hidden_events',
+      () => new Gauge({ name: 'mw_feed_hidden_events', help: 'Committed events held back from the feed by an older open transaction', registers: [registry] }),
+    );
+    this.feedHorizonHolderSeconds = getOrCreate(
+      registry,
+      'mw_feed_horizon_holder_seconds',
+      () =>
+        new Gauge({
+          name: 'mw_feed_horizon_holder_seconds',
+          help: 'Age of the oldest open writing transaction in the PostgreSQL cluster (it holds the feed horizon)',
+          registers: [registry],
+        }),
     );
     this.deliveries = getOrCreate(
       registry,
