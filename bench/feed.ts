@@ -36,6 +36,14 @@ async function cursorsAt(pool: pg.Pool): Promise<FeedPosition[]> {
 /** Median time of a readAll page of each limit, at cursors spread over the feed. */
 async function pageCosts(pool: pg.Pool, store: EventStore, label: string): Promise<Record<string, unknown>[]> {
   const cursors = await cursorsAt(pool);
+  // The feed shows events once every older transaction of the cluster has ended, and other work
+  // on the same server may hold one open for a while: wait until the preloaded events are readable.
+  const lastCursor = encodeCursor(cursors[cursors.length - 1]);
+  const limit = Math.max(...PAGE_LIMITS);
+  for (const deadline = now() + 120_000; (await store.readAll(lastCursor, limit)).events.length < limit; ) {
+    if (now() > deadline) throw new Error('the preloaded events did not become readable within 120 s (a transaction held open elsewhere?)');
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const rows: Record<string, unknown>[] = [];
   for (const limit of PAGE_LIMITS) {
     const samples: number[] = [];
