@@ -132,7 +132,7 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
   it('exits 1 naming each wrong variable', async () => {
     const child = spawn(process.execPath, [launcher], {
       cwd: root,
-      env: bareEnv({ DATA_DIR: dataDir, CLOCK_START: 'next tuesday', NODE_ENV: 'production', CLOCK_CONTROL: 'enabled' }),
+      env: bareEnv({ DATA_DIR: dataDir, CLOCK_START: 'next tuesday', NODE_ENV: 'production', CLOCK_CONTROL: 'enabled', SECRETS_KEY: 'changeme', WORKER_METRICS_PORT: 'ninety' }),
     });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
@@ -140,6 +140,8 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
     expect(code).toBe(1);
     expect(err).toContain('CLOCK_START: must be an ISO 8601 instant');
     expect(err).toContain('CLOCK_CONTROL: CLOCK_CONTROL=enabled is refused when NODE_ENV=production');
+    expect(err).toContain('SECRETS_KEY: must be at least 32 characters');
+    expect(err).toContain('WORKER_METRICS_PORT: must be a whole number');
   });
 
   it('exits 1 with a message when an explicit REDIS_URL does not answer', async () => {

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, register as globalRegistry } from 'prom-client';
 
 const registriesWithDefaults = new WeakSet<Registry>();
@@ -29,6 +31,8 @@ export class MetricsService {
   readonly deliveriesDue: Gauge;
   /** BullMQ jobs by queue and state (waiting, active, delayed, failed). */
   readonly queueJobs: Gauge<'queue' | 'state'>;
+  /** Send attempts this process finished, by outcome (sent, failed, cancelled, retrying). */
+  readonly deliveryOutcomes: Counter<'outcome'>;
 
   constructor(readonly registry: Registry = globalRegistry) {
     if (!registriesWithDefaults.has(registry)) {
@@ -88,6 +92,18 @@ export class MetricsService {
       'mw_queue_jobs',
       () => new Gauge({ name: 'mw_queue_jobs', help: 'BullMQ jobs by queue and state (queue depth)', labelNames: ['queue', 'state'] as const, registers: [registry] }),
     );
+    this.deliveryOutcomes = getOrCreate(
+      registry,
+      'mw_delivery_outcomes_total',
+      () =>
+        new Counter({
+          name: 'mw_delivery_outcomes_total',
+          help: 'Delivery attempts finished by this process, by outcome (sent, failed, cancelled, retrying)',
+          labelNames: ['outcome'] as const,
+          registers: [registry],
+        }),
+    );
+    for (const outcome of ['sent', 'failed', 'cancelled', 'retrying']) this.deliveryOutcomes.inc({ outcome }, 0);
   }
 
   private readonly collectors: (() => Promise<void>)[] = [];
@@ -105,4 +121,40 @@ export class MetricsService {
     await Promise.all(this.collectors.map((c) => c().catch(() => undefined)));
     return this.registry.metrics();
   }
+}
+
+export interface MetricsServer {
+  /** The port it listens on (the one given, or the free one picked for 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `GET /metrics` (Prometheus text format) from `metrics` on a port of its own: for
+ * processes without an HTTP API, such as a worker (WORKER_METRICS_PORT). Anything else is 404.
+ */
+export async function serveMetrics(metrics: MetricsService, port: number, host?: string): Promise<MetricsServer> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: metrics are at GET /metrics\n');
+      return;
+    }
+    metrics.render().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : text),
+      (err: Error) => res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics unavailable: ${err.message}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
