@@ -82,6 +82,10 @@ if (b) {
 const f = results.feed;
 if (f) {
   add('3 rebuild', 'events/s projected (all projections, 1M)', f.rebuild.eventsPerSec, 50_000);
+  if (f.timelineFloor) {
+    rows.push({ benchmark: '3 rebuild', figure: 'SQL floor of its timeline writes alone (events/s)', measured: f.timelineFloor.eventsPerSec.toLocaleString('en-US'), target: '(reference)', verdict: '' });
+    rows.push({ benchmark: '3 rebuild', figure: 'rebuild / that floor', measured: `${f.ratios.rebuildOverTimelineFloor}×`, target: '(reference)', verdict: '' });
+  }
   for (const x of f.pageCost.flat) rows.push({ benchmark: '3 readAll page', figure: `cost at 1M / at 10k, limit ${x.limit}`, measured: `${x.ratio1MOver10k}×`, target: '≈ 1× (flat)', verdict: x.ratio1MOver10k < 1.5 ? 'MET' : 'MISSED' });
 }
 const api = results.api;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '#libs/db';
-import { foldMandate, mandateTimeline, mandateView, upcast } from '#libs/domain';
+import { createPool, createPrisma } from '#libs/db';
+import { addDays, foldMandate, mandateTimeline, mandateView, upcast } from '#libs/domain';
 import { EventStore, type NewEvent } from '#libs/event-store';
-import { allProjectors, ProjectionRunner } from '#libs/projections';
+import { allProjectors, MandateQueries, ProjectionRunner } from '#libs/projections';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { snapshotReadModels } from '../support/projections.js';
 
@@ -112,5 +112,36 @@ describe('mandate projection, incremental vs rebuild', () => {
     await big.rebuild();
     expect(await big.waitFor(last, 20_000)).toBe(true);
     expect(await snapshotReadModels(pool)).toEqual(incremental);
+
+    // A rebuild in many batches, each read ahead while the previous one is applied.
+    const paged = new ProjectionRunner(pool, store, allProjectors(store), { batchSize: 5, rebuildBatchSize: 37 });
+    await paged.rebuild();
+    expect(await paged.waitFor(last, 20_000)).toBe(true);
+    expect(await snapshotReadModels(pool)).toEqual(incremental);
+
+    // "Upcoming" reads the timeline entries expiring in the window and keeps those no later
+    // entry supersedes: it must list exactly the mandates whose expiry as of that date (the
+    // fold's view) falls in the window, in expiry order.
+    const prisma = createPrisma(pool);
+    try {
+      const queries = new MandateQueries(prisma, store);
+      const states = await Promise.all(mandates.map(async (m) => foldMandate(m, (await store.readStream(`mandate-${m}`)).events)));
+      let listed = 0;
+      for (let i = 0; i < 60; i++) {
+        const asOf = date(r);
+        const within = [0, 30, 365, 3650][i % 4];
+        const until = addDays(asOf, within);
+        const expected = states
+          .map((state) => ({ id: state.mandateId, expiresOn: mandateView(state, { asOf }).expiresOn }))
+          .filter((x): x is { id: string; expiresOn: string } => x.expiresOn !== null && x.expiresOn >= asOf && x.expiresOn <= until)
+          .sort((a, b) => (a.expiresOn === b.expiresOn ? (a.id < b.id ? -1 : 1) : a.expiresOn < b.expiresOn ? -1 : 1));
+        const page = await queries.upcoming({ asOf, within });
+        expect(page.items.map((x) => ({ id: x.mandate.id, expiresOn: x.expiresOn })), `${asOf} +${within}`).toEqual(expected);
+        listed += expected.length;
+      }
+      expect(listed).toBeGreaterThan(20);
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });

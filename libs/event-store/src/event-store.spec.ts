@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '#libs/db';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { eventually } from '../../../test/support/eventually.js';
-import { EventIdConflictError, EventStore, InvalidAppendError, InvalidCursorError, WrongExpectedVersionError } from './index.js';
+import { decodeCursor, EventIdConflictError, EventStore, InvalidAppendError, InvalidCursorError, WrongExpectedVersionError } from './index.js';
+import { uuidv7 } from './ids.js';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -80,6 +81,38 @@ describe('appendToStream', () => {
     expect(new Set(results.map((r) => r.positions[0])).size).toBe(1);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect((await store.readStream('thing-idem2')).events).toHaveLength(1);
+  });
+
+  it('stores every field of a batch as given and returns its positions in version order', async () => {
+    const given = randomUUID();
+    const batch = [
+      { id: given, type: 'First', data: { text: 'quote " backslash \\ 马里 \u2028', nested: { a: [1, null, true] } }, metadata: { actor: 'k1' }, occurredOn: '2020-06-29' },
+      { type: 'Second', data: [], schemaVersion: 3 },
+      { type: 'Third', data: { n: 3 } },
+    ];
+    const r = await store.appendToStream('batch-fields', batch, { expectedVersion: 'no_stream' });
+    const { events } = await store.readStream('batch-fields');
+    expect(events.map((e) => [e.id === given, e.type, e.data, e.metadata, e.schemaVersion, e.occurredOn])).toEqual([
+      [true, 'First', batch[0].data, { actor: 'k1' }, 1, '2020-06-29'],
+      [false, 'Second', [], {}, 3, null],
+      [false, 'Third', { n: 3 }, {}, 1, null],
+    ]);
+    expect(r.positions).toEqual(events.map((e) => e.position));
+    expect(r.version).toBe(3);
+    expect(decodeCursor(r.checkpoint).position).toBe(String(events[2].position));
+    // Ids the store generates are time-ordered UUIDs (version 7).
+    for (const e of events.slice(1)) expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const r2 = await store.appendToStream('batch-fields', [ev('Fourth'), ev('Fifth')], { expectedVersion: 3 });
+    expect(r2.version).toBe(5);
+    expect(r2.positions[0]).toBeGreaterThan(r.positions[2]);
+  });
+
+  it('generates version 7 ids that sort by their millisecond', () => {
+    const a = uuidv7(Date.UTC(2026, 0, 1));
+    const b = uuidv7(Date.UTC(2026, 0, 1) + 1);
+    expect(a.slice(0, 13)).toBe(`${Date.UTC(2026, 0, 1).toString(16).padStart(12, '0').slice(0, 8)}-${Date.UTC(2026, 0, 1).toString(16).padStart(12, '0').slice(8)}`);
+    expect(a < b).toBe(true);
+    expect(new Set(Array.from({ length: 1000 }, () => uuidv7())).size).toBe(1000);
   });
 
   it('refuses ids used elsewhere, repeated ids and empty appends', async () => {

@@ -127,6 +127,7 @@ export class MandateProjector implements Projector {
     const stored = new Map(existing.rows.map((r) => [r.id, r.state]));
 
     const mandateRows: Record<string, unknown>[] = [];
+    const markRows: Record<string, unknown>[] = []; // existing mandates whose names etc. did not change
     const timelineRows: Record<string, unknown>[] = [];
     const reportRows: Record<string, unknown>[] = [];
     const replaced: string[] = []; // mandates whose timeline and reports are rewritten whole
@@ -174,9 +175,19 @@ export class MandateProjector implements Projector {
           agenda_item: (fact?.data.agendaItem as string | null) ?? summary.view.agendaItem,
         });
       }
-      mandateRows.push(mandateRow(id, summary));
+      if (known && summary.view === known.view) markRows.push(marksRow(id, summary));
+      else mandateRows.push(mandateRow(id, summary));
     }
-    if (mandateRows.length === 0) return;
+    if (markRows.length > 0) {
+      // The fast path changes only what the marks decide (the usual case: extensions).
+      await tx.query(
+        `UPDATE mandates AS m SET expires_on = x.expires_on, terminated_on = x.terminated_on, status = x.status,
+            last_decision = x.last_decision, stream_version = x.stream_version, state = x.state, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(${MARKS_RECORD})
+         WHERE m.id = x.id`,
+        [JSON.stringify(markRows)],
+      );
+    }
 
     // Rows that exist are updated in place (cheaper than an upsert's speculative insertion);
     // new mandates are inserted.
@@ -241,12 +252,26 @@ export class MandateProjector implements Projector {
   }
 }
 
-function mandateRow(id: string, s: MandateSummary): Record<string, unknown> {
-  const v = s.view;
-  const names = v.names;
+const MARKS_RECORD = 'id text, expires_on date, terminated_on date, status text, last_decision jsonb, stream_version int, state jsonb';
+
+/** The columns of a mandate row that follow from its marks (see MARKS_RECORD). */
+function marksRow(id: string, s: MandateSummary): Record<string, unknown> {
   const terminatedOn = s.termination?.value ?? null;
   return {
     id,
+    expires_on: s.expiry?.value ?? null,
+    terminated_on: terminatedOn,
+    status: terminatedOn ? 'terminated' : 'active',
+    last_decision: s.decision ? { symbol: s.decision.value, adoptedOn: s.decision.effectiveOn } : null,
+    stream_version: s.version,
+    state: s,
+  };
+}
+
+function mandateRow(id: string, s: MandateSummary): Record<string, unknown> {
+  const v = s.view;
+  const names = v.names;
+  return {
     acronym: v.acronym,
     names,
     aliases: v.aliases,
@@ -254,13 +279,8 @@ function mandateRow(id: string, s: MandateSummary): Record<string, unknown> {
     agenda_item: v.agendaItem,
     established_on: v.establishedOn,
     established_by: v.establishedBy,
-    expires_on: s.expiry?.value ?? null,
-    terminated_on: terminatedOn,
-    status: terminatedOn ? 'terminated' : 'active',
-    last_decision: s.decision ? { symbol: s.decision.value, adoptedOn: s.decision.effectiveOn } : null,
     search_text: [id, v.acronym, names.en, names.zh, names.fr, ...v.aliases].filter(Boolean).join(' | ').toLowerCase(),
-    stream_version: s.version,
-    state: s,
+    ...marksRow(id, s),
   };
 }
 

@@ -197,10 +197,15 @@ export class ProjectionRunner {
     // them. If one is taken by another process meanwhile, the rest goes projection by projection.
     const selected = this.projectors.filter((p) => !only || p.name === only);
     let total = 0;
-    for (;;) {
-      const n = await this.runBatchTogether(selected, this.rebuildBatchSize);
-      if (!n) break;
-      total += n * selected.length;
+    const ahead = new ReadAhead(this.store, this.pool);
+    try {
+      for (;;) {
+        const n = await this.runBatchTogether(selected, this.rebuildBatchSize, ahead);
+        if (!n) break;
+        total += n * selected.length;
+      }
+    } finally {
+      await ahead.discard();
     }
     total += await this.catchUp(only);
     if (this.options.vacuumAfterRebuild ?? true) {
@@ -217,8 +222,12 @@ export class ProjectionRunner {
    * once and applied by each in the same transaction, which moves all their checkpoints. Returns
    * the events read, 0 when up to date, or null when a projection is held by another process or
    * the checkpoints differ (then use runBatch).
+   *
+   * With `ahead` (a rebuild), the next page of the feed is read on another connection while
+   * this batch is applied, and the next call uses it if its checkpoint is where that read
+   * started: PostgreSQL reads and Node parses batch n+1 while batch n is written.
    */
-  async runBatchTogether(projectors: Projector[], limit = this.batchSize): Promise<number | null> {
+  async runBatchTogether(projectors: Projector[], limit = this.batchSize, ahead?: ReadAhead): Promise<number | null> {
     if (projectors.length === 0) return 0;
     await this.ensureCheckpoints();
     const names = projectors.map((p) => p.name);
@@ -241,11 +250,13 @@ export class ProjectionRunner {
         await client.query('ROLLBACK');
         return null;
       }
-      const rows = await this.store.readAllWithPositions({ transactionId: cps.rows[0].tx, position: cps.rows[0].position }, limit, client);
+      const from: FeedPosition = { transactionId: cps.rows[0].tx, position: cps.rows[0].position };
+      const rows = (await ahead?.take(from, limit)) ?? (await this.store.readAllWithPositions(from, limit, client));
       if (rows.length === 0) {
         await client.query('ROLLBACK');
         return 0;
       }
+      ahead?.start(rows[rows.length - 1].at, limit);
       const events = rows.map((r) => r.event);
       for (const p of projectors) await p.apply(client, events);
       const last = rows[rows.length - 1].at;
@@ -342,6 +353,48 @@ export class ProjectionRunner {
       await client.end().catch(() => undefined);
       setTimeout(() => this.running && this.listen().catch(() => undefined), 1000).unref();
     }
+  }
+}
+
+type FeedRows = Awaited<ReturnType<EventStore['readAllWithPositions']>>;
+
+/**
+ * One page of the feed read in advance, outside the batch's transaction. The feed is gap-safe
+ * and its order never changes once read, so a page read from position p is exactly what a read
+ * from p inside the next batch would return, or a prefix of it (fewer rows when an older
+ * transaction was still open): the next batch uses it only when its checkpoint is still p, and
+ * reads for itself when the page came back empty or failed.
+ */
+export class ReadAhead {
+  private pending: { from: FeedPosition; limit: number; rows: Promise<FeedRows | null> } | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  start(from: FeedPosition, limit: number): void {
+    void this.discard();
+    this.pending = { from, limit, rows: this.store.readAllWithPositions(from, limit, this.pool).catch(() => null) };
+  }
+
+  /** The page read from `from` (up to `limit` rows), or null to read it now. */
+  async take(from: FeedPosition, limit: number): Promise<FeedRows | null> {
+    const p = this.pending;
+    this.pending = null;
+    if (!p || p.limit > limit || compareFeedPositions(p.from, from) !== 0) {
+      await p?.rows;
+      return null;
+    }
+    const rows = await p.rows;
+    return rows && rows.length > 0 ? rows : null;
+  }
+
+  /** Waits for a read still running and forgets it. */
+  async discard(): Promise<void> {
+    const p = this.pending;
+    this.pending = null;
+    await p?.rows;
   }
 }
 
