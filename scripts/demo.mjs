@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const env = { ...process.env, CLOCK_CONTROL: process.env.CLOCK_CONTROL ?? 'enabled' };
+const env = { ...process.env, CLOCK_CONTROL: process.env.CLOCK_CONTROL ?? 'enabled', MW_DEMO: '1' };
 const port = env.PORT ?? '3000';
 const base = `http://127.0.0.1:${port}`;
 const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');

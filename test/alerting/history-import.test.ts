@@ -24,6 +24,7 @@ describe('importing history with a real-time clock', () => {
     const hook = await world.subscriptions.create({ ...all, channel: 'webhook', url: world.receiver.url });
     world.receiver.secret = hook.secret;
     await world.subscriptions.create({ ...all, channel: 'email', address: 'archive@example.org' });
+    await world.subscriptions.create({ ...all, channel: 'email', address: 'weekly@example.org', digest: 'weekly' });
 
     const runner = new ProjectionRunner(world.pool, world.store, allProjectors(world.store));
     const imports = new ImportService(world.pool, world.store, realClock, { afterAppend: async (cp) => void (await runner.waitFor(cp)) });

@@ -234,4 +234,38 @@ describe('subscriptions over HTTP', () => {
     expect((await t.request('DELETE', `/api/subscriptions/${created.json.id}`, { key: otherEditorKey })).status).toBe(204);
     expect((await t.request('GET', `/api/subscriptions/${created.json.id}`, { key: otherEditorKey })).status).toBe(404);
   });
+
+  it('a weekly digest over HTTP: email only; its alerts and the digest listed as deliveries; one email carries them', async () => {
+    const hook = await t.request('POST', '/api/subscriptions', { body: { channel: 'webhook', url: receiver.url, digest: 'weekly' } });
+    expect(hook.status).toBe(422);
+    expect(hook.json.error.code).toBe('DIGEST_EMAIL_ONLY');
+
+    // A mandate of its own (earlier tests extended MINUSMA).
+    const m = await t.request('POST', '/api/mandates', {
+      body: { id: 'unmha', acronym: 'UNMHA', names: { en: 'United Nations Mission to support the Hodeidah Agreement' }, type: 'special_political_mission', establishedOn: '2019-01-16', expiresOn: '2021-06-30', establishedBy: 'S/RES/2452 (2019)' },
+    });
+    expect(m.status).toBe(201);
+    const created = await t.request('POST', '/api/subscriptions', {
+      body: { channel: 'email', address: 'weekly-digest@example.org', scope: { mandates: ['unmha'] }, leadDays: [30], notify: ['expiry_reminder'], digest: 'weekly' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ status: 'active', digest: 'weekly' });
+    const list = async () => (await t.request('GET', `/api/deliveries?subscription=${created.json.id}`)).json.items as { id: string; kind: string; status: string; inDigest: boolean; digestId: string | null; dueAt: string; payload: { data: { items?: unknown[] } } }[];
+    const planned = await waitFor('the alert and its digest', async () => ((await list()).length === 2 ? list() : null));
+    const digest = planned.find((d) => d.kind === 'weekly_digest')!;
+    const alert = planned.find((d) => d.kind === 'expiry_reminder')!;
+    // 31 May 2021 is a Monday: the 30-day reminder (09:00 UTC) goes in that day's digest.
+    expect([digest.dueAt, digest.inDigest, alert.dueAt, alert.inDigest, alert.digestId]).toEqual(['2021-05-31T09:00:00.000Z', false, '2021-05-31T09:00:00.000Z', true, null]);
+
+    expect((await t.request('PUT', '/api/clock', { body: { now: '2021-05-31T09:00:30Z' } })).status).toBe(200);
+    const mail = await waitFor('the digest email', () => smtp.received.find((m) => m.mail.messageId === `<${digest.id}@localhost>`));
+    expect(mail.mail.subject).toBe('Mandate Watch weekly digest, 31 May 2021: 1 alert (UNMHA)');
+    const after = await waitFor('both sent', async () => {
+      const items = await list();
+      return items.every((d) => d.status === 'sent') ? items : null;
+    });
+    expect(after.find((d) => d.kind === 'expiry_reminder')!.digestId).toBe(digest.id);
+    expect(after.find((d) => d.kind === 'weekly_digest')!.payload.data.items).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.raw.includes('weekly-digest@example.org'))).toHaveLength(1);
+  });
 });

@@ -106,12 +106,12 @@ export class AlertWorld {
     return Promise.all(rows.map(async (r) => (await this.deliveries.get(r.id))!));
   }
 
-  /** Waits until nothing due is left to send: no pending row due by the clock, none leased. */
+  /** Waits until nothing due is left to send: no pending row due by the clock (alerts waiting for their digest aside), none leased. */
   async settled(): Promise<void> {
     await this.sweep();
     await waitFor('due deliveries to be processed', async () => {
       const { rows } = await this.pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending' AND (due_at <= $1 OR locked_until > now())
+        `SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending' AND NOT in_digest AND (due_at <= $1 OR locked_until > now())
            AND (next_attempt_at IS NULL OR next_attempt_at <= now())`,
         [this.clock.now()],
       );

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { ensureRedis, RedisUnavailableError, redisAnswers } from '../../apps/launcher/src/local-redis.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -80,7 +81,9 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
     // API and worker in the one process: the worker keeps the projections running.
     expect(first.stdout()).toContain('"msg":"worker started"');
     expect(first.stdout()).toContain('projections running');
-    expect(first.stdout()).toContain('The event log is empty. Load the bundled sample'); // offered on an empty database
+    // Offered on an empty database, on the line after the one startLauncher waited for.
+    await eventually(async () => first.stdout(), (out) => out.includes('The event log is empty'));
+    expect(first.stdout()).toContain('The event log is empty. Load the bundled sample');
     const ready = await fetch(`${first.base}/health/ready`);
     expect(ready.status).toBe(200);
     const key = (await readFile(path.join(dataDir, 'admin-key'), 'utf8')).trim();
@@ -129,7 +132,7 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
   it('exits 1 naming each wrong variable', async () => {
     const child = spawn(process.execPath, [launcher], {
       cwd: root,
-      env: bareEnv({ DATA_DIR: dataDir, CLOCK_START: 'next tuesday', NODE_ENV: 'production', CLOCK_CONTROL: 'enabled' }),
+      env: bareEnv({ DATA_DIR: dataDir, CLOCK_START: 'next tuesday', NODE_ENV: 'production', CLOCK_CONTROL: 'enabled', SECRETS_KEY: 'changeme', WORKER_METRICS_PORT: 'ninety' }),
     });
     let err = '';
     child.stderr.on('data', (c) => (err += c));
@@ -137,6 +140,8 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
     expect(code).toBe(1);
     expect(err).toContain('CLOCK_START: must be an ISO 8601 instant');
     expect(err).toContain('CLOCK_CONTROL: CLOCK_CONTROL=enabled is refused when NODE_ENV=production');
+    expect(err).toContain('SECRETS_KEY: must be at least 32 characters');
+    expect(err).toContain('WORKER_METRICS_PORT: must be a whole number');
   });
 
   it('exits 1 with a message when an explicit REDIS_URL does not answer', async () => {

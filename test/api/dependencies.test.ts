@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_URL } from '../support/db.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { startTestApi, type TestApi } from './support.js';
 
@@ -42,6 +44,22 @@ describe('dependencies down', () => {
     expect((await t.request('GET', '/health', { key: null })).status).toBe(200); // alive all the same
 
     await pgProxy.start();
+    expect((await t.request('GET', '/api/me')).status).toBe(200);
+  });
+
+  it('answers 503 while PostgreSQL refuses connections to the database (maintenance), and recovers', async () => {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE "${t.db.name}" ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [t.db.name]);
+      const api = await t.request('GET', '/api/me'); // PostgreSQL answers 55000 "… is not currently accepting connections"
+      expect([api.status, api.json.error.code, api.headers.get('retry-after')]).toEqual([503, 'SERVICE_UNAVAILABLE', '5']);
+      expect(api.text).not.toContain(t.db.name);
+    } finally {
+      await admin.query(`ALTER DATABASE "${t.db.name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
     expect((await t.request('GET', '/api/me')).status).toBe(200);
   });
 

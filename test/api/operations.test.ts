@@ -39,6 +39,9 @@ describe('operations: health, metrics, OpenAPI, console files', () => {
     expect(r.text).toMatch(/http_request_duration_seconds_count\{route="\/api\/mandates",method="POST",status="201"\} 1/);
     expect(r.text).toMatch(/^mw_events_appended_total [1-9]/m);
     expect(r.text).toMatch(/^mw_projection_lag_events\{projection="slowest"\} 0$/m);
+    // What holds the feed back (a long transaction anywhere in the cluster stalls every projection).
+    expect(r.text).toMatch(/^mw_feed_hidden_events \d+$/m);
+    expect(r.text).toMatch(/^mw_feed_horizon_holder_seconds [\d.e+-]+$/m);
   });
 
   it('publishes an OpenAPI 3.1 document listing every endpoint with its schemas', async () => {

@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { PrismaClient } from '#libs/db';
 import { EventStore } from '#libs/event-store';
-import { PG_POOL as PERSISTENCE_PG_POOL } from '#libs/persistence';
 import { AgendaItemQueries, DecisionQueries, MandateQueries, MeetingQueries, ProjectionRunner } from '#libs/projections';
 import { BUSINESS_CLOCK, CONFIG, EVENT_STORE, LOGGER, MetricsService, PG_POOL, PRISMA, PROJECTIONS, REDIS } from '#libs/platform';
 import { AuthModule } from './auth/auth.module.js';
@@ -34,9 +33,8 @@ export class RuntimeModule {
       { provide: PRISMA, useValue: rt.prisma },
       { provide: EVENT_STORE, useValue: rt.store },
       { provide: PROJECTIONS, useValue: rt.projections },
-      // The same objects under the class tokens of #libs/persistence (what the worker's modules
-      // inject), so a module written for either process works in both, on one pool.
-      { provide: PERSISTENCE_PG_POOL, useValue: rt.pool },
+      // The same objects under the class tokens that #libs/persistence provides in the worker, so
+      // a module written for either process works in both, on one pool.
       { provide: PrismaClient, useValue: rt.prisma },
       { provide: EventStore, useValue: rt.store },
       { provide: ProjectionRunner, useValue: rt.projections },

@@ -1,14 +1,13 @@
 import type pg from 'pg';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { DELIVERY_QUEUE, SWEEP_QUEUE } from '#libs/alerting';
+import { addAlertingCollectors } from '#libs/alerting';
 import { BusinessClock } from '#libs/clock';
 import type { AppConfig } from '#libs/config';
 import { createPool, createPrisma, type PrismaClient } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
-import { createLogger, MetricsService } from '#libs/platform';
-import { EVENTS_CHANNEL } from '#libs/persistence';
+import { createLogger, EVENTS_CHANNEL, MetricsService } from '#libs/platform';
 import { allProjectors, ProjectionRunner } from '#libs/projections';
 
 /** The shared resources of an API process; created before Nest so that entry points and tests own their lifecycle. */
@@ -56,40 +55,17 @@ export async function createRuntime(config: AppConfig, logger: Logger = createLo
     store.onAppended(({ count }) => metrics.eventsAppended.inc(count));
     const projections = new ProjectionRunner(pool, store, allProjectors(store), { channel: EVENTS_CHANNEL });
     metrics.addCollector(async () => metrics.projectionLag.set({ projection: 'slowest' }, await projections.lag()));
-    metrics.addCollector(() => collectDeliveryMetrics(pool, metrics));
-    metrics.addCollector(() => collectQueueMetrics(redis, config.redisPrefix, metrics));
+    metrics.addCollector(async () => {
+      const h = await store.horizonStatus();
+      metrics.feedHiddenEvents.set(h.hiddenEvents);
+      metrics.feedHorizonHolderSeconds.set(h.oldestWriter?.seconds ?? 0);
+    });
+    addAlertingCollectors(metrics, { pool, redis, redisPrefix: config.redisPrefix });
     return { config: config as ApiRuntime['config'], pool, redis, clock, logger, metrics, prisma, store, projections };
   } catch (err) {
     await pool.end().catch(() => undefined);
     redis.disconnect();
     throw err;
-  }
-}
-
-/** Delivery outcomes and backlog from PostgreSQL (the same figures whichever API replica is scraped). */
-async function collectDeliveryMetrics(pool: pg.Pool, metrics: MetricsService): Promise<void> {
-  const { rows } = await pool.query<{ status: string; n: number; due: number }>(
-    `SELECT status, count(*)::int AS n, count(*) FILTER (WHERE status = 'pending' AND due_at <= now())::int AS due FROM deliveries GROUP BY status`,
-  );
-  for (const status of ['pending', 'sent', 'failed', 'cancelled']) metrics.deliveries.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
-  metrics.deliveriesDue.set(rows.reduce((n, r) => n + r.due, 0));
-}
-
-/** Queue depth of the BullMQ queues (read from Redis with BullMQ's key layout: `<prefix>:<queue>:<state>`). */
-async function collectQueueMetrics(redis: Redis, prefix: string, metrics: MetricsService): Promise<void> {
-  for (const queue of [DELIVERY_QUEUE, SWEEP_QUEUE]) {
-    const key = (state: string) => `${prefix}:${queue}:${state}`;
-    const [waiting, active, delayed, failed, prioritized] = await Promise.all([
-      redis.llen(key('wait')),
-      redis.llen(key('active')),
-      redis.zcard(key('delayed')),
-      redis.zcard(key('failed')),
-      redis.zcard(key('prioritized')),
-    ]);
-    metrics.queueJobs.set({ queue, state: 'waiting' }, waiting + prioritized);
-    metrics.queueJobs.set({ queue, state: 'active' }, active);
-    metrics.queueJobs.set({ queue, state: 'delayed' }, delayed);
-    metrics.queueJobs.set({ queue, state: 'failed' }, failed);
   }
 }
 

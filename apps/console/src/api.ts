@@ -1,43 +1,18 @@
 // The one module that talks to the Mandate Watch HTTP API (see shared/contract/http-api.md).
 // Every request goes through `request()`: bearer key, JSON, error envelope → ApiError.
 
+// The domain's own vocabularies (a dependency-free module of libs/domain), not a copy.
+import { ALERT_KINDS, DECISION_KINDS, EVENT_TYPE_NAMES, MANDATE_TYPES, type AlertKind, type DecisionKind, type MandateType } from '../../../libs/domain/src/vocabulary';
+
 // ---------- types ----------
 
 export type Role = 'viewer' | 'editor' | 'admin';
 export type Names = { en?: string; zh?: string; fr?: string };
 
-export const MANDATE_TYPES = [
-  'peace_operation',
-  'special_political_mission',
-  'sanctions_measures',
-  'panel_of_experts',
-  'authorization',
-  'other',
-] as const;
-export type MandateType = (typeof MANDATE_TYPES)[number];
-
-export const DECISION_KINDS = ['resolution', 'presidential_statement', 'other'] as const;
-export type DecisionKind = (typeof DECISION_KINDS)[number];
-
-export const EVENT_TYPES = [
-  'MeetingHeld',
-  'DecisionAdopted',
-  'MandateEstablished',
-  'MandateExtended',
-  'MandateTerminated',
-  'ReportRequested',
-  'FactCorrected',
-] as const;
-
-export const NOTIFICATION_KINDS = [
-  'expiry_reminder',
-  'report_due',
-  'mandate_extended',
-  'mandate_established',
-  'mandate_terminated',
-  'mandate_expired',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export { DECISION_KINDS, MANDATE_TYPES, type DecisionKind, type MandateType };
+export const EVENT_TYPES = EVENT_TYPE_NAMES;
+export const NOTIFICATION_KINDS = ALERT_KINDS;
+export type NotificationKind = AlertKind;
 
 export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

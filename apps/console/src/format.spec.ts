@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countdownText, formatDate, isoToUtcInput, undocsUrl, urgency, utcInputToIso } from './format';
+import { countdownText, formatDate, isoToUtcInput, textLang, undocsUrl, urgency, utcInputToIso } from './format';
 
 describe('format', () => {
   it('formats dates like the emails do', () => {
@@ -25,5 +25,13 @@ describe('UTC datetime inputs', () => {
     expect(utcInputToIso('2021-06-01T09:00')).toBe('2021-06-01T09:00:00.000Z');
     expect(utcInputToIso('')).toBe('');
     expect(utcInputToIso('2021-13-01T09:00')).toBe('');
+  });
+  it('tags Chinese document text, and nothing else, as zh-Hans', () => {
+    expect(textLang('将马里稳定团的任务期限延长至 2021 年 6 月 30 日')).toBe('zh-Hans');
+    expect(textLang('第 2531(2020)号决议 S/RES/2531 (2020)')).toBe('zh-Hans');
+    expect(textLang('extends the mandate of MINUSMA until 30 June 2021')).toBeUndefined();
+    expect(textLang('MINUSMA (马里稳定团) was extended until 30 June 2021 by the Council')).toBeUndefined(); // mostly English
+    expect(textLang('国際連合マリ多元統合安定化ミッション')).toBeUndefined(); // Japanese (kana)
+    expect(textLang('')).toBeUndefined();
   });
 });

@@ -78,6 +78,19 @@ const TYPE_LABELS: Record<string, string> = {
 };
 
 /** `special_political_mission` → `Special political mission`. */
+/**
+ * The language tag for a block of document text shown as it is (import source, quotes): Chinese
+ * when it is mostly written in Han characters, without kana or hangul (Chinese is the only CJK
+ * language of UN documents), so that browsers pick Simplified Chinese glyphs; otherwise undefined
+ * (the page's language).
+ */
+export function textLang(text: string | null | undefined): 'zh-Hans' | undefined {
+  if (!text || /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(text)) return undefined;
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  return han > 0 && han >= latin ? 'zh-Hans' : undefined;
+}
+
 export function humanize(value: string | null | undefined): string {
   if (!value) return '—';
   if (TYPE_LABELS[value]) return TYPE_LABELS[value];

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { secretsKeyFromEnv, type AlertingClock } from '#libs/alerting';
+import type { AlertingClock } from '#libs/alerting';
 import { PinoNestLogger } from '#libs/platform';
 import type { AlertsOptions } from './alerts/alerts.module.js';
 import { WorkerModule } from './worker.module.js';
@@ -23,6 +23,10 @@ export interface WorkerConfig {
   webhookAllowedHosts?: string[];
   dkim?: { domain: string; selector: string; privateKey: string };
   clockStartAnchor?: string;
+  /** SECRETS_KEY (validated by #libs/config). */
+  secretsKey?: string;
+  /** WORKER_METRICS_PORT: the worker's own Prometheus `/metrics` (unset: none). */
+  workerMetricsPort?: number;
   alerts?: AlertsOptions;
 }
 
@@ -47,12 +51,12 @@ export async function bootstrapWorker(config: WorkerConfig, extras: WorkerExtras
           notifyBackfillDays: config.notifyBackfillDays,
           webhookAllowedHosts: config.webhookAllowedHosts,
           dkim: config.dkim,
-          secretsKey: secretsKeyFromEnv(),
+          secretsKey: config.secretsKey,
         }
       : undefined);
   const logger: LoggerService | false = extras.logger ? new PinoNestLogger(extras.logger.child({ component: 'worker' })) : false;
   const app = await NestFactory.createApplicationContext(
-    WorkerModule.forRoot({ databaseUrl: config.databaseUrl, alerts, clockStartAnchor: config.clockStartAnchor, clock: extras.clock }),
+    WorkerModule.forRoot({ databaseUrl: config.databaseUrl, alerts, clockStartAnchor: config.clockStartAnchor, clock: extras.clock, metricsPort: config.workerMetricsPort }),
     { bufferLogs: false, ...(logger ? { logger } : {}) },
   );
   app.enableShutdownHooks();

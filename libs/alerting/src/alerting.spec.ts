@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderAlertEmail } from './alert-email.js';
+import { renderAlertEmail, renderDigestEmail } from './alert-email.js';
 import { Mailer } from './mailer.js';
 import type { AlertPayload } from './payload.js';
 import { generateWebhookSecret, SecretSealer } from './secrets.js';
@@ -39,6 +39,31 @@ describe('alert email', () => {
     const ext = renderAlertEmail({ ...payload({ mandate: { id: 'binuh', acronym: null, names: { en: 'BINUH office' }, type: 'special_political_mission', expiresOn: '2022-07-15' } }), type: 'mandate.extended' }, { unsubscribeUrl: 'u' });
     expect(ext.subject).toBe('BINUH office extended until 15 July 2022');
     expect(renderAlertEmail(payload(), { unsubscribeUrl: 'u' }, { late: true }).text).toContain('was due on 2021-05-31 and is sent late');
+  });
+});
+
+describe('weekly digest email', () => {
+  it('lists each alert (fact text escaped in HTML), counts them and names the mandates in the subject', () => {
+    const report: AlertPayload = {
+      type: 'report.due',
+      timestamp: '2021-03-24T09:00:00.000Z',
+      data: {
+        deliveryId: 'r', subscriptionId: 's', daysLeft: 7, leadDays: 7,
+        report: { dueOn: '2021-03-31', description: 'Report <b>on</b> Mali', decision: 'S/PRST/2021/2' },
+        agendaItem: { id: 'situation-in-mali', names: { en: 'The situation in Mali' } },
+      },
+    };
+    const digest = renderDigestEmail(
+      { type: 'digest.weekly', timestamp: '2021-05-31T07:00:00.000Z', data: { deliveryId: 'd', subscriptionId: 's', weekOf: '2021-05-31', items: [payload(), report] } },
+      { unsubscribeUrl: 'https://watch.example.org/unsubscribe/t' },
+    );
+    expect(digest.subject).toBe('Mandate Watch weekly digest, 31 May 2021: 2 alerts (MINUSMA, The situation in Mali)');
+    expect(digest.text).toContain('1. MINUSMA expires on 30 June 2021 (30 days)');
+    expect(digest.text).toContain('2. Report due on 31 March 2021 — The situation in Mali (7 days)');
+    expect(digest.text).toContain('   Report <b>on</b> Mali (S/PRST/2021/2)');
+    expect(digest.html).toContain('Report &lt;b&gt;on&lt;/b&gt; Mali');
+    expect(digest.html).not.toContain('<b>on</b>');
+    expect(digest.text).toContain('Unsubscribe: https://watch.example.org/unsubscribe/t');
   });
 });
 

@@ -1,7 +1,9 @@
 import type { AlertingClock } from './clock.js';
 import { EMAIL_RETRY_DELAYS_MS, WEBHOOK_DISABLE_AFTER_MS, WEBHOOK_RETRY_DELAYS_MS } from './constants.js';
-import { renderAlertEmail } from './alert-email.js';
+import { daysBetween, DIGEST_KIND } from '#libs/domain';
+import { renderAlertEmail, renderDigestEmail, type RenderedEmail } from './alert-email.js';
 import type { DeliveryQueue } from './delivery-queue.js';
+import type { AlertPayload } from './payload.js';
 import type { DeliveryRecord, DeliveryRepository } from './delivery-repository.js';
 import { MailError, type Mailer } from './mailer.js';
 import type { SendingSubscription, SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
@@ -50,14 +52,41 @@ export class DeliveryProcessor {
     if (!sub || (sub.status !== 'active' && !confirming)) {
       const reason = `subscription is ${sub?.status ?? 'deleted'}`;
       await this.deliveries.markCancelled(delivery.id, reason);
+      if (delivery.kind === DIGEST_KIND) await this.deliveries.settleDigestItems(delivery.id, 'cancelled', reason);
       return { outcome: 'cancelled', detail: reason };
     }
+    if (delivery.kind === DIGEST_KIND) return this.sendDigest(delivery, sub);
     return sub.channel === 'email' ? this.sendEmail(delivery, sub) : this.sendWebhook(delivery, sub);
   }
 
-  private async sendEmail(delivery: DeliveryRecord, sub: SubscriptionRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
-    const unsubscribeUrl = `${this.options.publicUrl}/unsubscribe/${sub.unsubscribeToken}`;
-    const email = renderAlertEmail(delivery.payload, { unsubscribeUrl }, { late: delivery.late });
+  private unsubscribeUrl(sub: SubscriptionRecord): string {
+    return `${this.options.publicUrl}/unsubscribe/${sub.unsubscribeToken}`;
+  }
+
+  /** A weekly digest: one email listing every alert it carries (none: nothing is sent). */
+  private async sendDigest(delivery: DeliveryRecord, sub: SubscriptionRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
+    const items = await this.deliveries.digestItems(delivery.id);
+    if (items.length === 0) {
+      await this.deliveries.markCancelled(delivery.id, 'nothing to send: no alert for this week');
+      return { outcome: 'cancelled', detail: 'empty digest' };
+    }
+    // Days left as on the day the digest is read, not the day each alert fell due.
+    const readOn = delivery.payload.data.weekOf ?? delivery.dueAt.toISOString().slice(0, 10);
+    const asOfDigest = (p: AlertPayload): AlertPayload => {
+      const target = p.data.report?.dueOn ?? p.data.mandate?.expiresOn;
+      return p.data.daysLeft === undefined || !target ? p : { ...p, data: { ...p.data, daysLeft: daysBetween(readOn, target) } };
+    };
+    const payload = { ...delivery.payload, data: { ...delivery.payload.data, items: items.map((i) => asOfDigest(i.payload)) } };
+    await this.deliveries.setPayload(delivery.id, payload);
+    const email = renderDigestEmail(payload, { unsubscribeUrl: this.unsubscribeUrl(sub) }, { late: delivery.late });
+    const result = await this.sendEmail(delivery, sub, email);
+    if (result.outcome === 'sent' || result.outcome === 'failed') await this.deliveries.settleDigestItems(delivery.id, result.outcome, result.detail);
+    return result;
+  }
+
+  private async sendEmail(delivery: DeliveryRecord, sub: SubscriptionRecord, rendered?: RenderedEmail): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
+    const unsubscribeUrl = this.unsubscribeUrl(sub);
+    const email = rendered ?? renderAlertEmail(delivery.payload, { unsubscribeUrl }, { late: delivery.late });
     try {
       await this.mailer.send({ to: sub.address!, ...email, deliveryId: delivery.id, unsubscribeUrl });
     } catch (err) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { alertId, alertKey, ALERT_KINDS, type DeliveryKind } from '#libs/domain';
+import { alertId, alertKey, ALERT_KINDS, DIGEST_KIND, type DeliveryKind } from '#libs/domain';
 import type { AlertPayload } from './payload.js';
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
@@ -22,6 +22,10 @@ export interface DeliveryRecord {
   nextAttemptAt: Date | null;
   sentAt: Date | null;
   payload: AlertPayload;
+  /** An alert of a digest subscription: never sent alone, carried by a weekly digest. */
+  inDigest: boolean;
+  /** The digest that carries (or carried) it, once that digest was first attempted. */
+  digestId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -32,12 +36,13 @@ export interface PlannedDelivery {
   alertKey: string;
   subscriptionId: string;
   kind: DeliveryKind;
-  mandateId: string;
+  mandateId: string | null;
   targetDate: string;
   leadDays: number;
   dueAt: Date;
   late: boolean;
   payload: AlertPayload;
+  inDigest?: boolean;
 }
 
 /** What the queue needs to (re)create a job for a pending delivery. */
@@ -49,7 +54,7 @@ export interface EnqueueableDelivery {
 }
 
 const COLUMNS = `id, alert_key, subscription_id, kind, mandate_id, target_date, lead_days, due_at, status, cancel_reason,
-  attempts, last_error, late, next_attempt_at, sent_at, payload, created_at, updated_at`;
+  attempts, last_error, late, next_attempt_at, sent_at, payload, in_digest, digest_id, created_at, updated_at`;
 
 interface Row {
   id: string;
@@ -68,6 +73,8 @@ interface Row {
   next_attempt_at: Date | null;
   sent_at: Date | null;
   payload: AlertPayload;
+  in_digest: boolean;
+  digest_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -89,6 +96,8 @@ const toRecord = (r: Row): DeliveryRecord => ({
   nextAttemptAt: r.next_attempt_at,
   sentAt: r.sent_at,
   payload: r.payload,
+  inDigest: r.in_digest,
+  digestId: r.digest_id,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -121,21 +130,26 @@ export class DeliveryRepository {
         due_at: p.dueAt.toISOString(),
         late: p.late,
         payload: p.payload,
+        in_digest: p.inDigest ?? false,
       }));
+      // An alert already taken into a digest (digest_id set) is that digest's: left as it is.
       await db.query(
-        `INSERT INTO deliveries (id, alert_key, subscription_id, kind, mandate_id, target_date, lead_days, due_at, late, payload)
-         SELECT x.id, x.alert_key, x.subscription_id, x.kind, x.mandate_id, x.target_date, x.lead_days, x.due_at, x.late, x.payload
+        `INSERT INTO deliveries (id, alert_key, subscription_id, kind, mandate_id, target_date, lead_days, due_at, late, payload, in_digest)
+         SELECT x.id, x.alert_key, x.subscription_id, x.kind, x.mandate_id, x.target_date, x.lead_days, x.due_at, x.late, x.payload, x.in_digest
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, alert_key text, subscription_id uuid, kind text, mandate_id text,
-            target_date date, lead_days int, due_at timestamptz, late boolean, payload jsonb)
+            target_date date, lead_days int, due_at timestamptz, late boolean, payload jsonb, in_digest boolean)
          ON CONFLICT (alert_key) DO UPDATE SET
             due_at = EXCLUDED.due_at,
             late = EXCLUDED.late,
+            in_digest = EXCLUDED.in_digest,
             payload = CASE WHEN deliveries.attempts = 0 THEN EXCLUDED.payload ELSE deliveries.payload END,
             status = 'pending', cancel_reason = NULL, updated_at = now()
-         WHERE (deliveries.status = 'pending' AND (deliveries.locked_until IS NULL OR deliveries.locked_until < now())
+         WHERE deliveries.digest_id IS NULL AND (
+            (deliveries.status = 'pending' AND (deliveries.locked_until IS NULL OR deliveries.locked_until < now())
               AND (deliveries.due_at IS DISTINCT FROM EXCLUDED.due_at OR deliveries.late IS DISTINCT FROM EXCLUDED.late
+                   OR deliveries.in_digest IS DISTINCT FROM EXCLUDED.in_digest
                    OR (deliveries.attempts = 0 AND deliveries.payload IS DISTINCT FROM EXCLUDED.payload)))
-            OR (deliveries.status = 'cancelled' AND deliveries.cancel_reason LIKE 'no longer planned%')`,
+            OR (deliveries.status = 'cancelled' AND deliveries.cancel_reason LIKE 'no longer planned%'))`,
         [JSON.stringify(chunk)],
       );
     }
@@ -145,7 +159,12 @@ export class DeliveryRepository {
    * Cancels pending planned deliveries that this sweep did not plan: the mandate's expiry moved
    * (extension), a later reminder superseded them, or the subscription changed. Returns how many.
    */
-  async cancelUnplanned(db: pg.PoolClient, plannedKeys: string[], currentExpiry: Record<string, string | null>): Promise<number> {
+  async cancelUnplanned(
+    db: pg.PoolClient,
+    plannedKeys: string[],
+    currentExpiry: Record<string, string | null>,
+    kinds: readonly DeliveryKind[] = ALERT_KINDS,
+  ): Promise<number> {
     const r = await db.query(
       `UPDATE deliveries SET status = 'cancelled', updated_at = now(),
           cancel_reason = CASE
@@ -153,8 +172,9 @@ export class DeliveryRepository {
               THEN 'no longer planned: the mandate''s expiry changed'
             ELSE 'no longer planned: superseded, out of the schedule, or the subscription changed' END
        WHERE status = 'pending' AND kind = ANY($3::text[]) AND ${UNLEASED}
+         AND digest_id IS NULL AND NOT (kind = '${DIGEST_KIND}' AND attempts > 0)
          AND NOT (alert_key = ANY($1::text[]))`,
-      [plannedKeys, JSON.stringify(currentExpiry), ALERT_KINDS],
+      [plannedKeys, JSON.stringify(currentExpiry), kinds],
     );
     return r.rowCount ?? 0;
   }
@@ -167,7 +187,7 @@ export class DeliveryRepository {
     const horizon = new Date(businessNow.getTime() + lookaheadMs);
     const { rows } = await this.pool.query<{ id: string; attempts: number; due_at: Date; next_attempt_at: Date | null }>(
       `SELECT id, attempts, due_at, next_attempt_at FROM deliveries
-       WHERE status = 'pending' AND due_at <= $1 AND ${UNLEASED}
+       WHERE status = 'pending' AND due_at <= $1 AND ${UNLEASED} AND NOT in_digest
          AND (next_attempt_at IS NULL OR next_attempt_at <= now() + make_interval(secs => $2::double precision / 1000))
          AND ($3::timestamptz IS NULL OR (due_at, id) > ($3::timestamptz, $4::uuid))
        ORDER BY due_at, id LIMIT $5`,
@@ -181,15 +201,68 @@ export class DeliveryRepository {
    * backoff, and no other worker holds it. Counts the attempt. Null: nothing to do now.
    */
   async claim(id: string, businessNow: Date, leaseMs: number): Promise<DeliveryRecord | null> {
+    // A digest takes its alerts in the same statement as its first attempt: every alert of its
+    // subscription that is pending, due by the digest's due time and in no other digest. Later
+    // attempts (a resend after a crash) carry the same ones, so it is the same message.
     const { rows } = await this.pool.query<Row>(
-      `UPDATE deliveries SET locked_until = now() + make_interval(secs => $3::double precision / 1000),
-          attempts = attempts + 1, updated_at = now()
-       WHERE id = $1 AND status = 'pending' AND due_at <= $2 AND ${UNLEASED}
-         AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-       RETURNING ${COLUMNS}`,
+      `WITH claimed AS (
+         UPDATE deliveries SET locked_until = now() + make_interval(secs => $3::double precision / 1000),
+             attempts = attempts + 1, updated_at = now()
+         WHERE id = $1 AND status = 'pending' AND due_at <= $2 AND ${UNLEASED} AND NOT in_digest
+           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         RETURNING ${COLUMNS}),
+       taken AS (
+         UPDATE deliveries i SET digest_id = c.id, updated_at = now() FROM claimed c
+         WHERE c.kind = '${DIGEST_KIND}' AND c.attempts = 1 AND i.subscription_id = c.subscription_id
+           AND i.in_digest AND i.digest_id IS NULL AND i.status = 'pending' AND i.due_at <= c.due_at)
+       SELECT * FROM claimed`,
       [id, businessNow, leaseMs],
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Per digest subscription: the due time of its earliest alert not yet taken into a digest. */
+  async digestBacklog(db: pg.PoolClient): Promise<Map<string, Date>> {
+    const { rows } = await db.query<{ subscription_id: string; first_due: Date }>(
+      `SELECT subscription_id, min(due_at) AS first_due FROM deliveries
+       WHERE in_digest AND digest_id IS NULL AND status = 'pending' GROUP BY subscription_id`,
+    );
+    return new Map(rows.map((r) => [r.subscription_id, r.first_due]));
+  }
+
+  /**
+   * Of these digest keys, the ones that can no longer be planned: that week's digest was already
+   * sent, failed, was cancelled for another reason than planning, or has taken its alerts.
+   */
+  async digestKeysTaken(db: pg.PoolClient, keys: string[]): Promise<Set<string>> {
+    const { rows } = await db.query<{ alert_key: string }>(
+      `SELECT alert_key FROM deliveries WHERE alert_key = ANY($1::text[])
+         AND NOT ((status = 'pending' AND attempts = 0) OR (status = 'cancelled' AND cancel_reason LIKE 'no longer planned%'))`,
+      [keys],
+    );
+    return new Set(rows.map((r) => r.alert_key));
+  }
+
+  /** The alerts a digest carries (taken when it was first attempted), in the order they fell due. */
+  async digestItems(digestId: string): Promise<DeliveryRecord[]> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM deliveries WHERE digest_id = $1 ORDER BY due_at, kind, id`, [digestId]);
+    return rows.map(toRecord);
+  }
+
+  /** The digest's payload once its items are known (the API shows what it carried). */
+  async setPayload(id: string, payload: AlertPayload): Promise<void> {
+    await this.pool.query(`UPDATE deliveries SET payload = $2, updated_at = now() WHERE id = $1 AND status = 'pending'`, [id, JSON.stringify(payload)]);
+  }
+
+  /** The alerts of a digest follow it: sent with it, failed or cancelled with it. */
+  async settleDigestItems(digestId: string, status: 'sent' | 'failed' | 'cancelled', reason?: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE deliveries SET status = $2, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,
+          last_error = CASE WHEN $2 = 'failed' THEN $3 ELSE last_error END,
+          cancel_reason = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancel_reason END, updated_at = now()
+       WHERE digest_id = $1 AND status IN ('pending', 'failed')`,
+      [digestId, status, reason ?? null],
+    );
   }
 
   async markSent(id: string): Promise<void> {
@@ -225,8 +298,9 @@ export class DeliveryRepository {
   /** Manual retry of a failed (or cancelled) delivery: pending again, due now, attempts afresh. */
   async retry(id: string): Promise<DeliveryRecord | null> {
     const { rows } = await this.pool.query<Row>(
+      // An alert of a digest retried on its own goes into the next digest.
       `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL, locked_until = NULL, cancel_reason = NULL,
-          last_error = NULL, updated_at = now()
+          last_error = NULL, digest_id = NULL, updated_at = now()
        WHERE id = $1 AND status IN ('failed', 'cancelled') RETURNING ${COLUMNS}`,
       [id],
     );

@@ -40,3 +40,42 @@ export const ALERT_HTML_TEMPLATE = `<!doctype html>
 </body>
 </html>
 `;
+
+/** The weekly digest: one entry per alert, in the order they fell due. */
+export const DIGEST_TEXT_TEMPLATE = `{{headline}}{{#each items}}
+
+{{number}}. {{title}}{{#if detail}}
+   {{detail}}{{/if}}{{#if expiresOn}}
+   In force until: {{expiresOn}}{{#if daysLeft}} ({{daysLeft}} days left){{/if}}{{/if}}{{#if decision}}
+   Last decision: {{decision.symbol}}, adopted on {{decision.adoptedOn}}{{/if}}{{#if consoleUrl}}
+   {{consoleUrl}}{{/if}}{{/each}}
+{{#if late}}
+(This digest was due on {{dueOn}} and is sent late.)
+{{/if}}
+--
+You receive this weekly digest because of a Mandate Watch subscription.
+Unsubscribe: {{unsubscribeUrl}}
+`;
+
+export const DIGEST_HTML_TEMPLATE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{subject}}</title></head>
+<body style="font-family: Arial, Helvetica, sans-serif; color: #1a1a1a; max-width: 640px;">
+  <h1 style="font-size: 20px;">{{headline}}</h1>
+  <ol>
+  {{#each items}}
+    <li style="margin-bottom: 12px;">
+      <strong>{{#if consoleUrl}}<a href="{{consoleUrl}}">{{title}}</a>{{else}}{{title}}{{/if}}</strong>
+      {{#if detail}}<br>{{detail}}{{/if}}
+      {{#if expiresOn}}<br>In force until {{expiresOn}}{{#if daysLeft}} ({{daysLeft}} days left){{/if}}{{/if}}
+      {{#if decision}}<br>Last decision: {{decision.symbol}}, adopted on {{decision.adoptedOn}}{{/if}}
+    </li>
+  {{/each}}
+  </ol>
+  {{#if late}}<p><em>This digest was due on {{dueOn}} and is sent late.</em></p>{{/if}}
+  <hr>
+  <p style="font-size: 12px; color: #555;">You receive this weekly digest because of a Mandate Watch subscription.
+    <a href="{{unsubscribeUrl}}">Unsubscribe</a></p>
+</body>
+</html>
+`;

@@ -2,8 +2,15 @@ import type pg from 'pg';
 import {
   alertId,
   daysBetween,
+  DIGEST_KIND,
+  digestKey,
+  digestSlotAtOrAfter,
+  digestSlotFor,
+  LATE_AFTER_MS,
   expiryAsOf,
   planMandateAlerts,
+  planReportAlerts,
+  streamIds,
   utcDate,
   zonedDate,
   type MandateAlertFacts,
@@ -66,6 +73,7 @@ export class ExpiryScheduler {
       businessNow = this.clock.now();
       const today = utcDate(businessNow);
       const mandates = await this.loadMandates(client, today);
+      const agendaReports = await this.loadAgendaItemReports(client, today);
       const subs = await this.subscriptions.active(client);
       planned = [];
       const horizon = businessNow.getTime() + PLANNING_HORIZON_DAYS * 86_400_000;
@@ -73,7 +81,14 @@ export class ExpiryScheduler {
         for (const m of mandates.values()) {
           if (!inScope(sub, m)) continue;
           const alerts = planMandateAlerts(sub, m.facts, { now: businessNow, backfillDays: this.options.backfillDays });
-          for (const a of alerts) if (a.dueAt.getTime() <= horizon) planned.push(this.toDelivery(sub, m, a, businessNow, today));
+          for (const a of alerts) if (a.dueAt.getTime() <= horizon) planned.push({ ...this.toDelivery(sub, m, a, businessNow, today), inDigest: isDigest(sub) });
+        }
+        const reports = agendaReports.filter((r) => sub.scope.all || (!!r.agendaItem && !!sub.scope.agendaItems?.includes(r.agendaItem.id)));
+        if (reports.length > 0) {
+          const byEvent = new Map(reports.map((r) => [r.eventId, r]));
+          for (const a of planReportAlerts(sub, reports, { now: businessNow, backfillDays: this.options.backfillDays })) {
+            if (a.dueAt.getTime() <= horizon) planned.push({ ...this.toReportDelivery(sub, byEvent.get(a.factEventId!)!, a, businessNow), inDigest: isDigest(sub) });
+          }
         }
       }
       await this.deliveries.upsertPlanned(client, planned);
@@ -84,6 +99,16 @@ export class ExpiryScheduler {
         planned.map((p) => p.alertKey),
         currentExpiry,
       );
+      // Then the digests, from the alerts of digest subscriptions that no digest has taken yet.
+      const digests = await this.planDigests(client, subs.filter(isDigest), businessNow);
+      await this.deliveries.upsertPlanned(client, digests);
+      cancelled += await this.deliveries.cancelUnplanned(
+        client,
+        digests.map((d) => d.alertKey),
+        currentExpiry,
+        [DIGEST_KIND],
+      );
+      planned.push(...digests);
       await client.query('UPDATE alert_scheduler_state SET last_sweep_at = clock_timestamp() WHERE id = 1');
       await client.query('COMMIT');
     } catch (err) {
@@ -103,6 +128,87 @@ export class ExpiryScheduler {
     return { businessNow, planned: planned.length, cancelled, enqueued };
   }
 
+  /**
+   * One pending digest per digest subscription that has alerts waiting: at the first Monday 09:00
+   * (its timezone) at or after the earliest of them, or, when that week's digest is gone already,
+   * the next one. A week without alerts has no digest.
+   */
+  private async planDigests(db: pg.PoolClient, subs: SubscriptionRecord[], businessNow: Date): Promise<PlannedDelivery[]> {
+    if (subs.length === 0) return [];
+    const backlog = await this.deliveries.digestBacklog(db);
+    const waiting = subs.filter((sub) => backlog.has(sub.id)).map((sub) => ({ sub, slot: digestSlotFor(backlog.get(sub.id)!, businessNow, sub.timezone) }));
+    const taken = await this.deliveries.digestKeysTaken(db, waiting.map(({ sub, slot }) => digestKey(sub.id, slot, sub.timezone)));
+    const out: PlannedDelivery[] = [];
+    for (const { sub, slot: first } of waiting) {
+      let slot = first;
+      if (taken.has(digestKey(sub.id, slot, sub.timezone))) {
+        slot = digestSlotAtOrAfter(new Date(Math.max(businessNow.getTime(), slot.getTime()) + 1), sub.timezone);
+      }
+      const key = digestKey(sub.id, slot, sub.timezone);
+      const id = alertId(key);
+      out.push({
+        id,
+        alertKey: key,
+        subscriptionId: sub.id,
+        kind: DIGEST_KIND,
+        mandateId: null,
+        targetDate: zonedDate(slot, sub.timezone),
+        leadDays: 0,
+        dueAt: slot,
+        late: businessNow.getTime() - slot.getTime() > LATE_AFTER_MS,
+        // The alerts it carries are added when it is first attempted.
+        payload: { type: WEBHOOK_TYPES[DIGEST_KIND], timestamp: slot.toISOString(), data: { deliveryId: id, subscriptionId: sub.id, weekOf: zonedDate(slot, sub.timezone), consoleUrl: this.options.publicUrl } },
+      });
+    }
+    return out;
+  }
+
+  /** Report deadlines not tied to a mandate (asked for under an agenda item), still ahead. */
+  private async loadAgendaItemReports(db: pg.PoolClient, today: string): Promise<AgendaItemReport[]> {
+    const { rows } = await db.query<{ event_id: string; due_on: string; decision: string; description: string; adopted_on: string | null; agenda_item: string | null; names: { en?: string } | null }>(
+      `SELECT r.event_id, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.decision, r.description, to_char(r.adopted_on, 'YYYY-MM-DD') AS adopted_on,
+          r.agenda_item, a.names
+       FROM report_requests r LEFT JOIN agenda_items a ON a.id = r.agenda_item
+       WHERE r.mandate_id IS NULL AND r.due_on >= $1 AND (r.adopted_on IS NULL OR r.adopted_on <= $1)`,
+      [today],
+    );
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      dueOn: r.due_on,
+      decision: r.decision,
+      description: r.description,
+      adoptedOn: r.adopted_on,
+      agendaItem: r.agenda_item ? { id: r.agenda_item, names: r.names ?? {} } : null,
+    }));
+  }
+
+  private toReportDelivery(sub: SubscriptionRecord, r: AgendaItemReport, a: PlannedAlert, businessNow: Date): PlannedDelivery {
+    const id = alertId(a.key);
+    const readOn = zonedDate(a.dueAt > businessNow ? a.dueAt : businessNow, sub.timezone);
+    const data: AlertPayload['data'] = {
+      deliveryId: id,
+      subscriptionId: sub.id,
+      daysLeft: daysBetween(readOn, a.targetDate),
+      leadDays: a.leadDays,
+      report: { dueOn: a.targetDate, description: r.description, decision: r.decision },
+      ...(r.agendaItem ? { agendaItem: r.agendaItem } : {}),
+      ...(r.adoptedOn ? { decision: { symbol: r.decision, adoptedOn: r.adoptedOn } } : {}),
+      consoleUrl: `${this.options.publicUrl}/events?streamId=${encodeURIComponent(streamIds.decision(r.decision))}`,
+    };
+    return {
+      id,
+      alertKey: a.key,
+      subscriptionId: sub.id,
+      kind: a.kind,
+      mandateId: null,
+      targetDate: a.targetDate,
+      leadDays: a.leadDays,
+      dueAt: a.dueAt,
+      late: a.late,
+      payload: { type: WEBHOOK_TYPES[a.kind], timestamp: a.dueAt.toISOString(), data },
+    };
+  }
+
   private async loadMandates(db: pg.PoolClient, today: string): Promise<Map<string, MandateInfo>> {
     const out = new Map<string, MandateInfo>();
     const mandates = await db.query<{ id: string; acronym: string | null; names: MandateSummary['names']; type: string; agenda_item: string | null }>(
@@ -117,17 +223,24 @@ export class ExpiryScheduler {
         reports: new Map(),
       });
     }
-    const timeline = await db.query<{ event_id: string; mandate_id: string; kind: 'established' | 'extended' | 'terminated'; effective_on: string; expires_on: string | null; decision: string | null; seq: string }>(
-      'SELECT event_id, mandate_id, kind, effective_on, expires_on, decision, seq FROM mandate_timeline',
-    );
+    const timeline = await db.query<{
+      event_id: string;
+      mandate_id: string;
+      kind: 'established' | 'extended' | 'terminated';
+      effective_on: string;
+      expires_on: string | null;
+      decision: string | null;
+      seq: string;
+      date_known: boolean;
+    }>('SELECT event_id, mandate_id, kind, effective_on, expires_on, decision, seq, date_known FROM mandate_timeline');
     for (const t of timeline.rows) {
       const m = out.get(t.mandate_id);
       if (!m) continue;
-      m.facts.timeline.push({ eventId: t.event_id, kind: t.kind, effectiveOn: t.effective_on, expiresOn: t.expires_on, seq: Number(t.seq) });
+      m.facts.timeline.push({ eventId: t.event_id, kind: t.kind, effectiveOn: t.effective_on, expiresOn: t.expires_on, seq: Number(t.seq), dateKnown: t.date_known });
       m.decisions.set(t.event_id, t.decision);
     }
     // Report deadlines still ahead (the rules ignore past ones anyway). Requests not tied to a
-    // mandate are not scheduled (they have no mandate scope to match).
+    // mandate are planned apart (loadAgendaItemReports).
     const reports = await db.query<{ event_id: string; mandate_id: string; due_on: string; decision: string; description: string }>(
       'SELECT event_id, mandate_id, due_on, decision, description FROM report_requests WHERE mandate_id IS NOT NULL AND due_on >= $1 AND (adopted_on IS NULL OR adopted_on <= $1)',
       [today],
@@ -177,6 +290,18 @@ export class ExpiryScheduler {
     };
   }
 }
+
+interface AgendaItemReport {
+  eventId: string;
+  dueOn: string;
+  decision: string;
+  description: string;
+  adoptedOn: string | null;
+  agendaItem: { id: string; names: { en?: string; zh?: string; fr?: string } } | null;
+}
+
+/** Digests are for email subscriptions (the API refuses them on webhooks). */
+const isDigest = (sub: SubscriptionRecord) => sub.digest === 'weekly' && sub.channel === 'email';
 
 function inScope(sub: SubscriptionRecord, m: MandateInfo): boolean {
   const s = sub.scope;

@@ -13,3 +13,4 @@ export * from './delivery-queue.js';
 export * from './expiry-scheduler.js';
 export * from './delivery-processor.js';
 export * from './calendar-feed.js';
+export * from './metrics.js';

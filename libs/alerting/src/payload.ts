@@ -10,6 +10,7 @@ export const WEBHOOK_TYPES: Record<DeliveryKind, string> = {
   mandate_expired: 'mandate.expired',
   subscription_test: 'subscription.test',
   subscription_confirmation: 'subscription.confirmation',
+  weekly_digest: 'digest.weekly',
 };
 
 export interface MandateSummary {
@@ -41,6 +42,12 @@ export interface AlertPayload {
     consoleUrl?: string;
     /** subscription_confirmation (email only): the link that confirms the subscription. */
     confirmUrl?: string;
+    /** report_due of a request not tied to a mandate: the agenda item it was made under. */
+    agendaItem?: { id: string; names: { en?: string; zh?: string; fr?: string } };
+    /** weekly_digest: the date (subscriber's timezone) it goes out on. */
+    weekOf?: string;
+    /** weekly_digest: the alerts it carries (each as it would have been sent alone), by due time. */
+    items?: AlertPayload[];
   };
 }
 

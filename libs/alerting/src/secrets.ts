@@ -41,11 +41,3 @@ export class SecretSealer {
     return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
   }
 }
-
-/**
- * SECRETS_KEY (optional): the key that seals webhook secrets at rest. Every API and worker
- * process of a deployment must be given the same value.
- */
-export function secretsKeyFromEnv(env: Record<string, string | undefined> = process.env): string | undefined {
-  return env.SECRETS_KEY?.trim() || undefined;
-}

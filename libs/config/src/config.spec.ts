@@ -93,7 +93,7 @@ describe('loadConfig', () => {
     expect(problemsOf({ NODE_ENV: 'production', CLOCK_CONTROL: 'enabled' })).toEqual([
       'CLOCK_CONTROL: CLOCK_CONTROL=enabled is refused when NODE_ENV=production',
     ]);
-    expect(loadConfig({ NODE_ENV: 'production', CLOCK_CONTROL: 'disabled', PUBLIC_URL: 'https://x.example' }).warnings).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', CLOCK_CONTROL: 'disabled', PUBLIC_URL: 'https://x.example', SECRETS_KEY: KEY }).warnings).toEqual([]);
   });
 
   it('needs the DKIM variables together', () => {
@@ -104,6 +104,24 @@ describe('loadConfig', () => {
   });
 
   it('warns about plain-http public URLs in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).warnings).toEqual([expect.stringMatching(/PUBLIC_URL is not https/)]);
+    expect(loadConfig({ NODE_ENV: 'production', SECRETS_KEY: KEY }).warnings).toEqual([expect.stringMatching(/PUBLIC_URL is not https/)]);
+  });
+
+  it('SECRETS_KEY: unset by default (secrets stored as they are), a long random string when set, refused when malformed', () => {
+    expect(loadConfig({}).secretsKey).toBeUndefined();
+    expect(loadConfig({ SECRETS_KEY: '' }).secretsKey).toBeUndefined();
+    expect(loadConfig({ SECRETS_KEY: KEY }).secretsKey).toBe(KEY);
+    expect(problemsOf({ SECRETS_KEY: 'hunter2' })).toEqual([expect.stringMatching(/^SECRETS_KEY: must be at least 32 characters/)]);
+    expect(problemsOf({ SECRETS_KEY: 'a'.repeat(40) })).toEqual(['SECRETS_KEY: is not random enough (fewer than 8 different characters)']);
+    expect(problemsOf({ SECRETS_KEY: ` ${KEY}` })).toEqual(['SECRETS_KEY: must not start or end with spaces']);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://x.example' }).warnings).toEqual([expect.stringMatching(/SECRETS_KEY is not set/)]);
+  });
+
+  it('WORKER_METRICS_PORT: unset by default, a port when set', () => {
+    expect(loadConfig({}).workerMetricsPort).toBeUndefined();
+    expect(loadConfig({ WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
+    expect(problemsOf({ WORKER_METRICS_PORT: '70000' })).toEqual(['WORKER_METRICS_PORT: must be between 0 and 65535']);
   });
 });
+
+const KEY = 'q3Jx9vH2mL0sT8wY4bN6cR1eK5uZ7aPd';

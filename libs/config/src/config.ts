@@ -84,6 +84,29 @@ export const envSchema = z
     DKIM_DOMAIN: optionalString,
     DKIM_SELECTOR: optionalString,
     DKIM_PRIVATE_KEY: optionalString.pipe(z.string().includes('PRIVATE KEY', { message: 'must be a PEM private key' }).optional()),
+    /**
+     * Seals webhook signing secrets at rest (AES-256-GCM under its SHA-256). Unset: they are stored
+     * as they are (the embedded/demo default, as before this setting was validated).
+     */
+    SECRETS_KEY: optionalString.pipe(
+      z
+        .string()
+        .superRefine((v, ctx) => {
+          // One message per value, the first that applies.
+          const problem =
+            v !== v.trim()
+              ? 'must not start or end with spaces'
+              : v.length < 32
+                ? 'must be at least 32 characters of random text, e.g. the output of `openssl rand -base64 32`'
+                : new Set(v).size < 8
+                  ? 'is not random enough (fewer than 8 different characters)'
+                  : null;
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional(),
+    ),
+    /** Extension: the port of a worker's own Prometheus `/metrics` (unset: none). */
+    WORKER_METRICS_PORT: optionalString.pipe(integerString(0, 65535).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.CLOCK_CONTROL === 'enabled' && env.NODE_ENV === 'production') {
@@ -120,6 +143,10 @@ export interface AppConfig {
   notifyBackfillDays: number;
   webhookAllowedHosts: string[];
   dkim?: { domain: string; selector: string; privateKey: string };
+  /** SECRETS_KEY: seals webhook secrets at rest; unset → they are stored as they are. */
+  secretsKey?: string;
+  /** WORKER_METRICS_PORT: a worker process serves Prometheus `/metrics` there (0: a free port); unset → not served. */
+  workerMetricsPort?: number;
   /** Per minute; 0 disables the limit. */
   rateLimits: { authFailuresPerMinute: number; importsPerMinute: number };
   /** Things that are allowed but probably wrong (logged at start). */
@@ -144,6 +171,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production' && !publicUrl.startsWith('https:')) {
     warnings.push('PUBLIC_URL is not https although NODE_ENV=production: links in emails and webhooks will be plain http');
   }
+  if (e.NODE_ENV === 'production' && !e.SECRETS_KEY) {
+    warnings.push('SECRETS_KEY is not set although NODE_ENV=production: webhook signing secrets are stored unsealed in PostgreSQL');
+  }
   return {
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -163,6 +193,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     notifyBackfillDays: e.NOTIFY_BACKFILL_DAYS,
     webhookAllowedHosts: e.WEBHOOK_ALLOWED_HOSTS,
     dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY } : undefined,
+    secretsKey: e.SECRETS_KEY,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     rateLimits: { authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES, importsPerMinute: e.RATE_LIMIT_IMPORTS },
     warnings,
   };

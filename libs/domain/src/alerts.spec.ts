@@ -3,6 +3,9 @@ import {
   alertId,
   alertKey,
   deliveryJobId,
+  digestKey,
+  digestSlotAtOrAfter,
+  digestSlotFor,
   expiryAsOf,
   planMandateAlerts,
   reminderDueAt,
@@ -166,5 +169,28 @@ describe('planning', () => {
     expect(p.find((x) => x.leadDays === 30)?.late).toBe(true);
     const q = planMandateAlerts(sub(), minusma(), { now: new Date('2021-05-31T09:05:00Z'), backfillDays: 7 });
     expect(q.find((x) => x.leadDays === 30)?.late).toBe(false);
+  });
+});
+
+describe('weekly digest slots (Monday 09:00, subscriber\'s time)', () => {
+  const at = (iso: string) => new Date(iso);
+  it('the first Monday 09:00 at or after an alert, DST-aware', () => {
+    // Thursday 6 May 2021 09:00 Paris → Monday 10 May 09:00 Paris (07:00 UTC, summer time).
+    expect(digestSlotAtOrAfter(at('2021-05-06T07:00:00Z'), 'Europe/Paris').toISOString()).toBe('2021-05-10T07:00:00.000Z');
+    // An alert due exactly at Monday 09:00 goes out in that Monday's digest.
+    expect(digestSlotAtOrAfter(at('2021-05-31T07:00:00Z'), 'Europe/Paris').toISOString()).toBe('2021-05-31T07:00:00.000Z');
+    // One minute later: the next Monday. In winter Paris is UTC+1.
+    expect(digestSlotAtOrAfter(at('2021-11-29T08:01:00Z'), 'Europe/Paris').toISOString()).toBe('2021-12-06T08:00:00.000Z');
+    // Sunday evening in New York is already Monday in UTC: the local date decides.
+    expect(digestSlotAtOrAfter(at('2021-06-07T02:00:00Z'), 'America/New_York').toISOString()).toBe('2021-06-07T13:00:00.000Z');
+  });
+
+  it('overdue alerts of several missed weeks go into one digest: the last Monday before now', () => {
+    const now = at('2021-06-23T12:00:00Z');
+    for (const due of ['2021-05-28T07:00:00Z', '2021-06-02T07:00:00Z', '2021-06-21T06:00:00Z']) {
+      expect(digestSlotFor(at(due), now, 'Europe/Paris').toISOString()).toBe('2021-06-21T07:00:00.000Z');
+    }
+    expect(digestSlotFor(at('2021-06-23T07:00:00Z'), now, 'Europe/Paris').toISOString()).toBe('2021-06-28T07:00:00.000Z');
+    expect(digestKey('s', at('2021-06-21T07:00:00Z'), 'Europe/Paris')).toBe('s|weekly_digest|2021-06-21');
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween, utcDate } from './clock.js';
+import { ALERT_KINDS, type AlertKind } from './vocabulary.js';
 
 /**
  * The alert schedule as pure rules: which alerts a subscription should receive about a mandate,
@@ -7,19 +8,13 @@ import { addDays, daysBetween, utcDate } from './clock.js';
  * business clock does not flood anybody. The worker turns the result into `deliveries` rows.
  */
 
-export const ALERT_KINDS = [
-  'expiry_reminder',
-  'report_due',
-  'mandate_extended',
-  'mandate_established',
-  'mandate_terminated',
-  'mandate_expired',
-] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
+export { ALERT_KINDS, type AlertKind };
 
 /** Deliveries that are not scheduled from the projections but made on request. */
 export type OneOffDeliveryKind = 'subscription_test' | 'subscription_confirmation';
-export type DeliveryKind = AlertKind | OneOffDeliveryKind;
+/** One email per week carrying the alerts of a digest subscription. */
+export const DIGEST_KIND = 'weekly_digest';
+export type DeliveryKind = AlertKind | OneOffDeliveryKind | typeof DIGEST_KIND;
 
 export const DEFAULT_LEAD_DAYS = [90, 30, 7, 1];
 /** Reminders go out at this local hour in the subscriber's timezone. */
@@ -37,7 +32,15 @@ export interface AlertSubscriptionRules {
 export interface MandateAlertFacts {
   mandateId: string;
   /** Dated facts (establishment, extensions, termination), as in `mandate_timeline`. */
-  timeline: { eventId: string; kind: 'established' | 'extended' | 'terminated'; effectiveOn: string; expiresOn: string | null; seq: number }[];
+  timeline: {
+    eventId: string;
+    kind: 'established' | 'extended' | 'terminated';
+    effectiveOn: string;
+    expiresOn: string | null;
+    seq: number;
+    /** False: the fact gave no date and `effectiveOn` is the day it was recorded (never a notice). */
+    dateKnown?: boolean;
+  }[];
   reports: { eventId: string; dueOn: string }[];
 }
 
@@ -63,7 +66,8 @@ export interface PlanOptions {
   backfillDays: number;
 }
 
-const LATE_AFTER_MS = 60 * 60 * 1000;
+/** Due more than this before the clock's now: the alert is marked late. */
+export const LATE_AFTER_MS = 60 * 60 * 1000;
 
 /** Offset of `timeZone` from UTC at `instant`, in ms (positive east of Greenwich). */
 function zoneOffsetMs(instant: Date, timeZone: string): number {
@@ -127,6 +131,49 @@ export function reminderDueAt(date: string, leadDays: number, timeZone: string):
   return zonedInstant(addDays(date, -leadDays), REMINDER_LOCAL_HOUR, 0, timeZone);
 }
 
+/** Weekly digests go out on this weekday (ISO: 1 = Monday) at REMINDER_LOCAL_HOUR, subscriber's time. */
+export const DIGEST_WEEKDAY = 1;
+
+const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay() || 7; // ISO: Monday 1 … Sunday 7
+
+/** The first digest time (Monday 09:00 in `timeZone`) at or after `instant`. */
+export function digestSlotAtOrAfter(instant: Date, timeZone: string): Date {
+  const start = zonedDate(instant, timeZone);
+  for (let i = 0; ; i++) {
+    const date = addDays(start, i);
+    if (weekday(date) !== DIGEST_WEEKDAY) continue;
+    const at = zonedInstant(date, REMINDER_LOCAL_HOUR, 0, timeZone);
+    if (at >= instant) return at;
+  }
+}
+
+/** The last digest time (Monday 09:00 in `timeZone`) at or before `instant`. */
+export function digestSlotAtOrBefore(instant: Date, timeZone: string): Date {
+  const start = zonedDate(instant, timeZone);
+  for (let i = 0; ; i--) {
+    const date = addDays(start, i);
+    if (weekday(date) !== DIGEST_WEEKDAY) continue;
+    const at = zonedInstant(date, REMINDER_LOCAL_HOUR, 0, timeZone);
+    if (at <= instant) return at;
+  }
+}
+
+/**
+ * When the digest carrying an alert due at `dueAt` goes out: the first Monday 09:00 (subscriber's
+ * time) at or after it; when that has already passed (worker down, clock moved forward), the last
+ * one before `now`, so that everything overdue goes out together in one digest, not one per
+ * missed week.
+ */
+export function digestSlotFor(dueAt: Date, now: Date, timeZone: string): Date {
+  const slot = digestSlotAtOrAfter(dueAt, timeZone);
+  return slot <= now ? digestSlotAtOrBefore(now, timeZone) : slot;
+}
+
+/** The stable key of a subscription's digest of one week (named by the local date it goes out). */
+export function digestKey(subscriptionId: string, slot: Date, timeZone: string): string {
+  return [subscriptionId, DIGEST_KIND, zonedDate(slot, timeZone)].join('|');
+}
+
 /** The stable key of one alert: the same alert is planned under the same key by every sweep. */
 export function alertKey(parts: { subscriptionId: string; kind: string; mandateId: string; targetDate: string; leadDays: number; factEventId?: string | null }): string {
   return [parts.subscriptionId, parts.kind, parts.mandateId, parts.targetDate, String(parts.leadDays), parts.factEventId ?? ''].join('|');
@@ -164,6 +211,14 @@ export function expiryAsOf(facts: MandateAlertFacts, asOf: string): { expiresOn:
   return current;
 }
 
+/**
+ * Reminders of report deadlines that no mandate carries (a report requested under an agenda
+ * item): the same rules as a mandate's report reminders. Their keys have an empty mandate part.
+ */
+export function planReportAlerts(sub: AlertSubscriptionRules, reports: MandateAlertFacts['reports'], opts: PlanOptions): PlannedAlert[] {
+  return planMandateAlerts(sub, { mandateId: '', timeline: [], reports }, opts);
+}
+
 const NOTICE_KIND = { established: 'mandate_established', extended: 'mandate_extended', terminated: 'mandate_terminated' } as const;
 
 /**
@@ -171,8 +226,9 @@ const NOTICE_KIND = { established: 'mandate_established', extended: 'mandate_ext
  * no-flood rules applied:
  * - never a reminder about a date already past;
  * - of the reminders of one target that are already due, only the latest (smallest lead);
- * - notices and `mandate_expired` only for dates within `backfillDays` of today, and no notice
- *   of an extension or establishment whose period is already over;
+ * - notices and `mandate_expired` only for dates within `backfillDays` of today, no notice
+ *   of an extension or establishment whose period is already over, and none about a fact whose
+ *   adoption date is not known (it carries the recording date);
  * - only reminders of the expiry in effect today (an extension drops the old date's).
  * Alerts due in the future are included (the caller may limit how far ahead it plans).
  */
@@ -218,8 +274,10 @@ export function planMandateAlerts(sub: AlertSubscriptionRules, facts: MandateAle
   for (const t of facts.timeline) {
     const kind = NOTICE_KIND[t.kind];
     if (!wants.has(kind) || t.effectiveOn > today || daysBetween(t.effectiveOn, today) > opts.backfillDays) continue;
-    // A fact recorded without its adoption date takes the recording date as its effective date;
-    // when what it set is already over (an extension until a past date), it is history being
+    // A fact recorded without its adoption date takes the recording date as its effective date:
+    // "adopted today" would be a guess (an old press release imported today), so no notice.
+    if (t.dateKnown === false) continue;
+    // When what it set is already over (an extension until a past date), it is history being
     // imported, not news.
     if (t.expiresOn && daysBetween(t.expiresOn, today) > (t.kind === 'terminated' ? opts.backfillDays : 0)) continue;
     // Notices are due as soon as they are known: at the start of the adoption date.

@@ -135,6 +135,31 @@ describe('mandate fold', () => {
     expect(mandateTimeline(s).map((t) => t.kind)).toEqual(['established', 'extended', 'terminated']);
   });
 
+  it('an undated extension recorded after a later renewal never shortens the mandate', () => {
+    // BINUH: 2547 (2020) extended it to 2021-07-15; a press release without a dateline, imported
+    // in 2026 after 2600 (2021) was recorded, gives no adoption date: it takes the recording date.
+    v = 0;
+    const binuh = [
+      ev('MandateEstablished', { mandateId: 'binuh', acronym: 'BINUH', names: { en: 'United Nations Integrated Office in Haiti' }, aliases: [], type: 'special_political_mission', agendaItem: null, establishedOn: '2019-06-25', expiresOn: '2020-10-15', establishedBy: 'S/RES/2476 (2019)' }, '2019-06-25'),
+      ev('MandateExtended', { mandateId: 'binuh', until: '2022-07-15', decision: 'S/RES/2600 (2021)', adoptedOn: '2021-10-15' }, '2021-10-15'),
+      ev('MandateExtended', { mandateId: 'binuh', until: '2021-07-15', decision: 'S/RES/2547 (2020)' }, '2026-11-26'),
+    ];
+    const s = foldMandate('binuh', binuh);
+    const now = mandateView(s, { asOf: '2026-11-26' });
+    expect(now.expiresOn).toBe('2022-07-15');
+    expect(now.lastDecision).toEqual({ symbol: 'S/RES/2600 (2021)', adoptedOn: '2021-10-15' });
+    // Still in the history, as recorded, without a period of its own.
+    expect(now.history.map((h) => [h.decision, h.from, h.until, h.adoptedOn])).toEqual([
+      ['S/RES/2476 (2019)', '2019-06-25', '2020-10-15', '2019-06-25'],
+      ['S/RES/2600 (2021)', '2020-10-16', '2022-07-15', '2021-10-15'],
+      ['S/RES/2547 (2020)', null, '2021-07-15', '2026-11-26'],
+    ]);
+    expect(mandateTimeline(s).map((t) => t.stale)).toEqual([false, false, true]);
+    // An undated extension that does reach further still extends it (the contract's rule).
+    binuh.push(ev('MandateExtended', { mandateId: 'binuh', until: '2027-07-15', decision: 'S/RES/2785 (2026)' }, '2026-11-27'));
+    expect(mandateView(foldMandate('binuh', binuh), { asOf: '2026-11-27' }).expiresOn).toBe('2027-07-15');
+  });
+
   it('a fact without a date takes the date it was recorded', () => {
     v = 0;
     const s = foldMandate('x', [ev('MandateExtended', { mandateId: 'x', until: '2030-01-01', decision: 'S/RES/9999 (2029)' }, '2029-05-05')]);

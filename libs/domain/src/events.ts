@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeSymbol } from './symbols.js';
 import { SLUG_PATTERN } from './ids.js';
+import { DECISION_KINDS, EVENT_TYPE_NAMES, MANDATE_TYPES, MEETING_FORMATS } from './vocabulary.js';
 
 /**
  * Domain events. Each type has a zod schema per schema version; the newest version is what
@@ -44,18 +45,7 @@ export const partialNames = z.object({
   fr: text(300).optional(),
 });
 
-export const MANDATE_TYPES = [
-  'peace_operation',
-  'special_political_mission',
-  'sanctions_measures',
-  'panel_of_experts',
-  'authorization',
-  'other',
-] as const;
-export type MandateType = (typeof MANDATE_TYPES)[number];
-
-export const DECISION_KINDS = ['resolution', 'presidential_statement', 'other'] as const;
-export const MEETING_FORMATS = ['briefing', 'debate', 'adoption', 'videoconference', 'other'] as const;
+export { DECISION_KINDS, MANDATE_TYPES, MEETING_FORMATS, type MandateType } from './vocabulary.js';
 
 export const vote = z.object({
   for: z.int().min(0).max(15),
@@ -159,6 +149,9 @@ export const EVENT_SCHEMAS = {
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+// The shared vocabulary lists exactly these types (a compile error here means one side drifted).
+const _sameEventTypes: [EventType, (typeof EVENT_TYPE_NAMES)[number]] extends [(typeof EVENT_TYPE_NAMES)[number], EventType] ? true : never = true;
+void _sameEventTypes;
 
 export type MeetingHeld = z.output<typeof meetingHeldV1>;
 export type DecisionAdopted = z.output<typeof decisionAdoptedV1>;

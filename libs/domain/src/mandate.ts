@@ -123,6 +123,15 @@ export interface TimelineEntry {
   kind: 'established' | 'extended' | 'terminated';
   /** Adoption date of the deciding document (or the recording date when none was given). */
   effectiveOn: string;
+  /** False when the fact gave no date of its own and `effectiveOn` is the recording date. */
+  dateKnown: boolean;
+  /**
+   * True for an undated extension whose `until` is earlier than the expiry already in force when
+   * it takes effect: an older decision recorded late (e.g. a press release without a dateline
+   * imported after the later renewal). It stays in the history but sets neither the expiry nor
+   * the last decision, since an extension never shortens a mandate (a termination does that).
+   */
+  stale: boolean;
   /** Last day in force that this fact sets (null: open-ended or not stated). */
   expiresOn: string | null;
   decision: string | null;
@@ -144,20 +153,19 @@ function corrected(state: MandateState, knownAt?: string): RecordedFact[] {
     .map((f) => (patches.has(f.eventId) ? { ...f, data: { ...f.data, ...patches.get(f.eventId) } } : f));
 }
 
-function effectiveDate(f: RecordedFact): string | null {
+function ownDate(f: RecordedFact): string | null {
   const d = f.data;
-  const own =
-    f.type === 'MandateEstablished' ? (d.establishedOn as string | null | undefined) : (d.adoptedOn as string | null | undefined);
-  return own ?? f.occurredOn;
+  return (f.type === 'MandateEstablished' ? (d.establishedOn as string | null | undefined) : (d.adoptedOn as string | null | undefined)) ?? null;
 }
 
 /** The mandate's dated facts (establishment, extensions, termination) after corrections. */
 export function mandateTimeline(state: MandateState, opts: { knownAt?: string } = {}): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const f of corrected(state, opts.knownAt)) {
-    const effectiveOn = effectiveDate(f);
+    const own = ownDate(f);
+    const effectiveOn = own ?? f.occurredOn;
     if (!effectiveOn) continue;
-    const base = { eventId: f.eventId, effectiveOn, seq: f.version, recordedAt: f.recordedAt };
+    const base = { eventId: f.eventId, effectiveOn, dateKnown: own !== null, stale: false, seq: f.version, recordedAt: f.recordedAt };
     if (f.type === 'MandateEstablished') {
       const d = f.data as Partial<MandateEstablished>;
       out.push({ ...base, kind: 'established', expiresOn: d.expiresOn ?? null, decision: d.establishedBy ?? null, paragraphs: [], period: null });
@@ -169,7 +177,15 @@ export function mandateTimeline(state: MandateState, opts: { knownAt?: string } 
       out.push({ ...base, kind: 'terminated', expiresOn: d.on ?? null, decision: d.decision ?? null, paragraphs: [], period: null });
     }
   }
-  return out.sort((a, b) => (a.effectiveOn === b.effectiveOn ? a.seq - b.seq : a.effectiveOn < b.effectiveOn ? -1 : 1));
+  out.sort((a, b) => (a.effectiveOn === b.effectiveOn ? a.seq - b.seq : a.effectiveOn < b.effectiveOn ? -1 : 1));
+  // Everything before an entry in this order is on or before its date, so whether it is stale
+  // is the same whatever "as of" date a view is asked for.
+  let inForce: string | null = null;
+  for (const t of out) {
+    t.stale = t.kind === 'extended' && !t.dateKnown && t.expiresOn !== null && inForce !== null && t.expiresOn < inForce;
+    if (t.expiresOn && !t.stale) inForce = t.expiresOn;
+  }
+  return out;
 }
 
 /**
@@ -187,10 +203,10 @@ export function mandateView(state: MandateState, opts: { asOf: string; knownAt?:
   let lastDecision: MandateView['lastDecision'] = null;
   const history: MandateHistoryEntry[] = [];
   for (const t of timeline) {
-    const from = t.kind === 'established' ? t.effectiveOn : expiresOn ? addDays(expiresOn, 1) : null;
+    const from = t.kind === 'established' ? t.effectiveOn : expiresOn && !t.stale ? addDays(expiresOn, 1) : null;
     if (t.kind === 'terminated') terminatedOn = t.expiresOn;
-    if (t.expiresOn) expiresOn = t.expiresOn;
-    if (t.decision) lastDecision = { symbol: t.decision, adoptedOn: t.effectiveOn };
+    if (t.expiresOn && !t.stale) expiresOn = t.expiresOn;
+    if (t.decision && !t.stale) lastDecision = { symbol: t.decision, adoptedOn: t.effectiveOn };
     history.push({
       kind: t.kind,
       from: t.kind === 'terminated' ? null : from,
@@ -211,7 +227,7 @@ export function mandateView(state: MandateState, opts: { asOf: string; knownAt?:
   const reportRequests = facts
     .filter((f) => f.type === 'ReportRequested')
     .map((f) => ({ f, d: f.data as Partial<ReportRequested> }))
-    .filter(({ f }) => (effectiveDate(f) ?? '') <= opts.asOf)
+    .filter(({ f }) => (ownDate(f) ?? f.occurredOn ?? '') <= opts.asOf)
     .map(({ f, d }) => ({
       dueOn: d.dueOn as string,
       decision: d.decision as string,

@@ -24,6 +24,15 @@ export interface EventStoreOptions {
   notifyChannel?: string;
 }
 
+export interface HorizonStatus {
+  /** The oldest transaction id still open in the cluster: the feed reads below it. */
+  horizon: string;
+  /** Committed events at or above the horizon (not readable by the feed yet). */
+  hiddenEvents: number;
+  /** The oldest open transaction that has written anything, if this role can see it. */
+  oldestWriter: { pid: number; applicationName: string; seconds: number } | null;
+}
+
 type AppendListener = (info: { streamIds: string[]; count: number; checkpoint: string }) => void;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -252,6 +261,37 @@ export class EventStore {
   async readableHorizon(db: Queryable = this.pool): Promise<string> {
     const r = await db.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
     return r.rows[0].xmin;
+  }
+
+  /**
+   * What holds the gap-safe feed back: committed events the feed cannot hand out yet because a
+   * transaction older than theirs is still open somewhere in the cluster (the horizon is
+   * cluster-wide), and that transaction's age and application name when this role may see it
+   * (superuser or `pg_read_all_stats`; otherwise null). Zero hidden events is the normal state
+   * between appends; a number that stays above zero means a long transaction is stalling every
+   * projection.
+   */
+  async horizonStatus(db: Queryable = this.pool): Promise<HorizonStatus> {
+    const r = await db.query<{ horizon: string; hidden: number; pid: number | null; application_name: string | null; seconds: number | null }>(
+      `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+       SELECT h.xmin::text AS horizon,
+              (SELECT count(*)::int FROM events WHERE transaction_id >= h.xmin) AS hidden,
+              o.pid, o.application_name, o.seconds
+         FROM h
+         LEFT JOIN LATERAL (
+           SELECT pid, application_name, extract(epoch FROM now() - xact_start)::float8 AS seconds
+             FROM pg_stat_activity
+            WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+            ORDER BY age(backend_xid) DESC
+            LIMIT 1
+         ) o ON true`,
+    );
+    const row = r.rows[0];
+    return {
+      horizon: row.horizon,
+      hiddenEvents: row.hidden,
+      oldestWriter: row.pid == null ? null : { pid: row.pid, applicationName: row.application_name ?? '', seconds: row.seconds ?? 0 },
+    };
   }
 
   private async readRows(db: Queryable, after: FeedPosition, limit: number, filter: ReadAllFilter): Promise<EventRow[]> {

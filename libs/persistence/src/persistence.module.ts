@@ -3,9 +3,10 @@ import type pg from 'pg';
 import { createPool, createPrisma, PrismaClient } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
+import { EVENT_STORE, EVENTS_CHANNEL, PG_POOL, PRISMA } from '#libs/platform';
 
-export const PG_POOL = Symbol('PG_POOL');
-export const EVENTS_CHANNEL = 'mw_events';
+// One token per resource for both processes: the API's RuntimeModule provides the same ones.
+export { EVENTS_CHANNEL, PG_POOL };
 
 export interface PersistenceOptions {
   databaseUrl: string;
@@ -45,9 +46,12 @@ export class PersistenceModule {
           inject: [PG_POOL],
           useFactory: (pool: pg.Pool) => new EventStore(pool, { upcast, notifyChannel: EVENTS_CHANNEL }),
         },
+        // The symbol tokens of #libs/platform name the same objects (what the API's modules inject).
+        { provide: PRISMA, useExisting: PrismaClient },
+        { provide: EVENT_STORE, useExisting: EventStore },
         { provide: PoolCloser, inject: [PG_POOL, PrismaClient], useFactory: (pool: pg.Pool, prisma: PrismaClient) => new PoolCloser(pool, prisma) },
       ],
-      exports: [PG_POOL, PrismaClient, EventStore],
+      exports: [PG_POOL, PrismaClient, EventStore, PRISMA, EVENT_STORE],
     };
   }
 }

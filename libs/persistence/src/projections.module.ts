@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { PrismaClient } from '#libs/db';
 import { EventStore } from '#libs/event-store';
 import { AgendaItemQueries, allProjectors, DecisionQueries, MandateQueries, MeetingQueries, ProjectionRunner } from '#libs/projections';
-import { EVENTS_CHANNEL, PG_POOL } from './persistence.module.js';
+import { EVENTS_CHANNEL, PG_POOL, PROJECTIONS } from '#libs/platform';
 
 export interface ProjectionsOptions {
   /** Keep the projections up to date in the background (workers). API processes only catch up on demand. */
@@ -44,6 +44,7 @@ export class ProjectionsModule {
               onError: (err, name) => logger.error(`projection ${name} failed: ${(err as Error).message}`),
             }),
         },
+        { provide: PROJECTIONS, useExisting: ProjectionRunner },
         {
           provide: ProjectionLifecycle,
           inject: [ProjectionRunner],
@@ -54,7 +55,7 @@ export class ProjectionsModule {
         { provide: DecisionQueries, inject: [PrismaClient], useFactory: (p: PrismaClient) => new DecisionQueries(p) },
         { provide: AgendaItemQueries, inject: [PrismaClient], useFactory: (p: PrismaClient) => new AgendaItemQueries(p) },
       ],
-      exports: [ProjectionRunner, MandateQueries, MeetingQueries, DecisionQueries, AgendaItemQueries],
+      exports: [ProjectionRunner, PROJECTIONS, MandateQueries, MeetingQueries, DecisionQueries, AgendaItemQueries],
     };
   }
 }

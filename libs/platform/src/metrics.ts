@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, register as globalRegistry } from 'prom-client';
 
 const registriesWithDefaults = new WeakSet<Registry>();
@@ -18,12 +20,19 @@ export class MetricsService {
   /** Events in the global log that a projection has not applied yet (set by the projection runner). */
   readonly projectionLag: Gauge<'projection'>;
 
+  /** Committed events the gap-safe feed cannot hand out yet because an older transaction is still open (stays > 0 when a long transaction stalls the projections). */
+  readonly feedHiddenEvents: Gauge;
+  /** Age of the oldest open transaction that has written, anywhere in the cluster (0 when none, or when the role may not see it). */
+  readonly feedHorizonHolderSeconds: Gauge;
+
   /** Deliveries by status (pending, sent, failed, cancelled): the outcomes, from PostgreSQL (shared by every replica). */
   readonly deliveries: Gauge<'status'>;
   /** Deliveries that are pending and due now (the real backlog, whatever Redis holds). */
   readonly deliveriesDue: Gauge;
   /** BullMQ jobs by queue and state (waiting, active, delayed, failed). */
   readonly queueJobs: Gauge<'queue' | 'state'>;
+  /** Send attempts this process finished, by outcome (sent, failed, cancelled, retrying). */
+  readonly deliveryOutcomes: Counter<'outcome'>;
 
   constructor(readonly registry: Registry = globalRegistry) {
     if (!registriesWithDefaults.has(registry)) {
@@ -53,6 +62,21 @@ export class MetricsService {
       () =>
         new Gauge({ name: 'mw_projection_lag_events', help: 'Events not yet applied by a projection', labelNames: ['projection'] as const, registers: [registry] }),
     );
+    this.feedHiddenEvents = getOrCreate(
+      registry,
+      'mw_feed_hidden_events',
+      () => new Gauge({ name: 'mw_feed_hidden_events', help: 'Committed events held back from the feed by an older open transaction', registers: [registry] }),
+    );
+    this.feedHorizonHolderSeconds = getOrCreate(
+      registry,
+      'mw_feed_horizon_holder_seconds',
+      () =>
+        new Gauge({
+          name: 'mw_feed_horizon_holder_seconds',
+          help: 'Age of the oldest open writing transaction in the PostgreSQL cluster (it holds the feed horizon)',
+          registers: [registry],
+        }),
+    );
     this.deliveries = getOrCreate(
       registry,
       'mw_deliveries',
@@ -68,6 +92,18 @@ export class MetricsService {
       'mw_queue_jobs',
       () => new Gauge({ name: 'mw_queue_jobs', help: 'BullMQ jobs by queue and state (queue depth)', labelNames: ['queue', 'state'] as const, registers: [registry] }),
     );
+    this.deliveryOutcomes = getOrCreate(
+      registry,
+      'mw_delivery_outcomes_total',
+      () =>
+        new Counter({
+          name: 'mw_delivery_outcomes_total',
+          help: 'Delivery attempts finished by this process, by outcome (sent, failed, cancelled, retrying)',
+          labelNames: ['outcome'] as const,
+          registers: [registry],
+        }),
+    );
+    for (const outcome of ['sent', 'failed', 'cancelled', 'retrying']) this.deliveryOutcomes.inc({ outcome }, 0);
   }
 
   private readonly collectors: (() => Promise<void>)[] = [];
@@ -85,4 +121,40 @@ export class MetricsService {
     await Promise.all(this.collectors.map((c) => c().catch(() => undefined)));
     return this.registry.metrics();
   }
+}
+
+export interface MetricsServer {
+  /** The port it listens on (the one given, or the free one picked for 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `GET /metrics` (Prometheus text format) from `metrics` on a port of its own: for
+ * processes without an HTTP API, such as a worker (WORKER_METRICS_PORT). Anything else is 404.
+ */
+export async function serveMetrics(metrics: MetricsService, port: number, host?: string): Promise<MetricsServer> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: metrics are at GET /metrics\n');
+      return;
+    }
+    metrics.render().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : text),
+      (err: Error) => res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics unavailable: ${err.message}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -10,3 +10,6 @@ export const LOGGER = Symbol('LOGGER'); // pino Logger
 export const PRISMA = Symbol('PRISMA'); // PrismaClient from #libs/db (read models)
 export const EVENT_STORE = Symbol('EVENT_STORE'); // EventStore from #libs/event-store
 export const PROJECTIONS = Symbol('PROJECTIONS'); // ProjectionRunner from #libs/projections
+
+/** The PostgreSQL channel the event store NOTIFYs after appends; projection runners LISTEN on it. */
+export const EVENTS_CHANNEL = 'mw_events';

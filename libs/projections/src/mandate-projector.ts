@@ -37,7 +37,9 @@ const foldable = (e: StoredEvent): FoldableEvent => ({
  * an older version of this projector) refolds the mandate from its stream.
  */
 interface MandateSummary {
-  format: 2;
+  format: 3;
+  /** The mandate has an undated extension: whether it is stale depends on facts that may come later, so every batch refolds. */
+  undated: boolean;
   mandateId: string;
   version: number;
   view: Pick<MandateView, 'acronym' | 'names' | 'aliases' | 'type' | 'agendaItem' | 'establishedOn' | 'establishedBy'>;
@@ -57,6 +59,8 @@ const later = (a: { effectiveOn: string; seq: number }, b: Mark | null): boolean
 /** Folds timeline entries (any order) into the marks, exactly as `mandateView` walks the sorted timeline. */
 function mergeTimeline(summary: MandateSummary, entries: TimelineEntry[]): void {
   for (const t of entries) {
+    if (t.kind === 'extended' && !t.dateKnown) summary.undated = true;
+    if (t.stale) continue;
     const mark = (value: string | null): Mark => ({ effectiveOn: t.effectiveOn, seq: t.seq, value });
     if (t.expiresOn && later(t, summary.expiry)) summary.expiry = mark(t.expiresOn);
     if (t.kind === 'terminated' && later(t, summary.termination)) summary.termination = mark(t.expiresOn);
@@ -67,7 +71,8 @@ function mergeTimeline(summary: MandateSummary, entries: TimelineEntry[]): void 
 function summaryOf(state: MandateState, timeline: TimelineEntry[]): MandateSummary {
   const v = mandateView(state, { asOf: FAR_FUTURE });
   const summary: MandateSummary = {
-    format: 2,
+    format: 3,
+    undated: false,
     mandateId: state.mandateId,
     version: state.version,
     view: { acronym: v.acronym, names: v.names, aliases: v.aliases, type: v.type, agendaItem: v.agendaItem, establishedOn: v.establishedOn, establishedBy: v.establishedBy },
@@ -79,7 +84,10 @@ function summaryOf(state: MandateState, timeline: TimelineEntry[]): MandateSumma
   return summary;
 }
 
-const isSummary = (s: unknown): s is MandateSummary => (s as MandateSummary | null)?.format === 2;
+const isSummary = (s: unknown): s is MandateSummary => (s as MandateSummary | null)?.format === 3;
+
+/** An extension without an adoption date: it takes the recording date, and may be stale (see TimelineEntry.stale). */
+const isUndatedExtension = (e: StoredEvent): boolean => e.type === 'MandateExtended' && !(e.data as { adoptedOn?: string | null }).adoptedOn;
 
 /** Facts the fast path folds into an existing summary without the mandate's history. */
 const APPENDABLE = new Set(['MandateExtended', 'MandateTerminated', 'ReportRequested']);
@@ -129,7 +137,7 @@ export class MandateProjector implements Projector {
       if (known && fresh.length === 0) continue; // a replay: already folded
       let summary: MandateSummary;
       let state: MandateState; // the facts whose timeline/report rows this batch writes
-      if (known && fresh.every((e) => APPENDABLE.has(e.type))) {
+      if (known && !known.undated && fresh.every((e) => APPENDABLE.has(e.type) && !isUndatedExtension(e))) {
         // Fast path: new facts only; earlier rows stay as they are.
         state = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), { ...initialMandateState(id), version: known.version });
         summary = { ...known, version: state.version };
@@ -207,9 +215,9 @@ export class MandateProjector implements Projector {
     }
     if (timelineRows.length > 0) {
       await tx.query(
-        `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at)
+        `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at, date_known)
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, mandate_id text, kind text, effective_on date,
-            expires_on date, decision text, seq bigint, recorded_at timestamptz)`,
+            expires_on date, decision text, seq bigint, recorded_at timestamptz, date_known boolean)`,
         [JSON.stringify(timelineRows)],
       );
     }
@@ -263,10 +271,12 @@ function pushTimeline(rows: Record<string, unknown>[], mandateId: string, entrie
       mandate_id: mandateId,
       kind: t.kind,
       effective_on: t.effectiveOn,
-      expires_on: t.expiresOn,
-      decision: t.decision,
+      // A stale entry sets no expiry and no last decision in the SQL "as of" reads either.
+      expires_on: t.stale ? null : t.expiresOn,
+      decision: t.stale ? null : t.decision,
       seq: t.seq,
       recorded_at: t.recordedAt,
+      date_known: t.dateKnown,
     });
   }
 }

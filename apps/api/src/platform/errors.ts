@@ -72,6 +72,8 @@ export function isDependencyUnavailable(err: unknown): string | null {
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN', 'EPIPE'].includes(code)) return 'a dependency';
   // SQLSTATE class 08 (connection exception), 57P0x (server shutting down), 53300 (too many connections).
   if (/^08...$/.test(code) || /^57P0\d$/.test(code) || code === '53300') return 'PostgreSQL';
+  // 55000 at connect: the database refuses connections for now (ALLOW_CONNECTIONS false, during maintenance).
+  if (code === '55000' && /is not currently accepting connections/.test(e.message)) return 'PostgreSQL';
   if (/timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Cannot use a pool after calling end/i.test(e.message)) return 'PostgreSQL';
   if (e.name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test(e.message)) return 'Redis';
   return null;

@@ -24,7 +24,10 @@ const timezone = z
   .describe('IANA timezone of the 09:00 reminders');
 
 const notify = z.array(z.enum(ALERT_KINDS)).min(1).refine((l) => new Set(l).size === l.length, { message: 'must not repeat a kind' });
-const digest = z.enum(['weekly']).nullable().describe('Email only: a weekly digest (accepted; sent as individual alerts for now)');
+const digest = z
+  .enum(['weekly'])
+  .nullable()
+  .describe('Email only: `weekly` collects the alerts and sends them as one email on Mondays at 09:00 in the subscription\'s timezone (nothing when a week has none); null sends each alert on its own');
 
 const common = {
   scope: scope.default({ all: true }),
@@ -91,5 +94,7 @@ export const deliveryView = z.object({
   nextAttemptAt: z.string().nullable().describe('Real time of the next retry'),
   sentAt: z.string().nullable(),
   payload: z.record(z.string(), z.unknown()).describe('The webhook body (the email is rendered from it)'),
+  inDigest: z.boolean().describe('Extension: an alert of a weekly-digest subscription, sent within a digest (kind `weekly_digest`), never alone'),
+  digestId: z.uuid().nullable().describe('Extension: the digest delivery that carries this alert, once that digest was first attempted'),
   createdAt: z.string(),
 });

@@ -6,7 +6,6 @@ import {
   CalendarFeed,
   DeliveryRepository,
   SecretSealer,
-  secretsKeyFromEnv,
   SubscriptionRepository,
   WebhookUrlGuard,
   WebhookUrlRefused,
@@ -85,6 +84,8 @@ export function deliveryJson(d: DeliveryRecord) {
     nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
     sentAt: d.sentAt?.toISOString() ?? null,
     payload: d.payload as unknown as Record<string, unknown>,
+    inDigest: d.inDigest,
+    digestId: d.digestId,
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -236,7 +237,7 @@ export class SubscriptionsController {
       provide: SubscriptionAccess,
       inject: [PG_POOL, CONFIG],
       useFactory: (pool: pg.Pool, config: AppConfig) =>
-        new SubscriptionAccess(new SubscriptionRepository(pool, new SecretSealer(secretsKeyFromEnv())), new DeliveryRepository(pool), config),
+        new SubscriptionAccess(new SubscriptionRepository(pool, new SecretSealer(config.secretsKey)), new DeliveryRepository(pool), config),
     },
     { provide: WebhookUrlGuard, inject: [CONFIG], useFactory: (config: AppConfig) => new WebhookUrlGuard(config.webhookAllowedHosts) },
     { provide: CalendarFeed, inject: [PG_POOL, CONFIG], useFactory: (pool: pg.Pool, config: AppConfig) => new CalendarFeed(pool, { publicUrl: config.publicUrl }) },

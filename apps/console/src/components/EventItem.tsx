@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import type { EventEnvelope } from '../api';
 import { useCan } from '../auth';
-import { formatDate, formatInstant, mandateIdFromStream } from '../format';
+import { formatDate, formatInstant, mandateIdFromStream, textLang } from '../format';
 import { JsonView } from './JsonView';
 
 /** One event envelope: type, stream, data, and where it came from (import provenance). */
@@ -51,7 +51,7 @@ export function EventItem({ event }: { event: EventEnvelope }) {
             {canSeeImports ? <Link to={`/imports/${encodeURIComponent(source.importId)}`}>{source.importId}</Link> : <code>{source.importId}</code>}, document{' '}
             <code title={source.documentSha256}>{source.documentSha256?.slice(0, 12)}…</code>, characters {source.start}–{source.end}
           </div>
-          <blockquote data-testid="event-quote">{source.quote}</blockquote>
+          <blockquote data-testid="event-quote" lang={textLang(source.quote)}>{source.quote}</blockquote>
         </div>
       )}
       <DataSummary data={event.data} />

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { ImportFact, ImportResult } from '../api';
-import { humanize } from '../format';
+import { humanize, textLang } from '../format';
 import { JsonView } from './JsonView';
 import { SourceText, type LabelledSpan } from './SourceText';
 
@@ -46,7 +46,7 @@ export function ImportResultView({ result: raw }: { result: ImportResult }) {
               {result.facts.map((f, i) => {
                 const key = `fact-${i}`;
                 return (
-                  <li key={key} className={`fact card${active === key ? ' active' : ''}`} data-testid="fact" data-kind={f.kind}>
+                  <li key={key} className={`fact card${active === key ? ' active' : ''}`} data-testid="fact" data-kind={f.kind} data-fact-key={key}>
                     <div className="fact-head">
                       <strong>{humanize(f.kind)}</strong>
                       {f.source && (
@@ -63,7 +63,7 @@ export function ImportResultView({ result: raw }: { result: ImportResult }) {
                         </div>
                       ))}
                     </dl>
-                    {f.source && <blockquote className="quote">{f.source.quote}</blockquote>}
+                    {f.source && <blockquote className="quote" lang={textLang(f.source.quote)}>{f.source.quote}</blockquote>}
                   </li>
                 );
               })}

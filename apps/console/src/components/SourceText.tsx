@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef } from 'react';
+import { textLang } from '../format';
 import { segmentText, type Span } from '../highlight';
 
 export type LabelledSpan = Span & { key: string; tone: 'fact' | 'warning' };
@@ -21,7 +22,7 @@ export function SourceText({ text, spans, active }: { text: string; spans: Label
   }, [active]);
 
   return (
-    <div className="source-text" ref={container} data-testid="source-text" tabIndex={0} aria-label="Document text">
+    <div className="source-text" ref={container} data-testid="source-text" tabIndex={0} aria-label="Document text" lang={textLang(text)}>
       {segments.map((seg) => {
         if (seg.spans.length === 0) return <span key={seg.start}>{seg.text}</span>;
         const keys = seg.spans.map((i) => spans[i].key);

@@ -45,6 +45,12 @@ export function ErrorMessage({ error, title = 'Could not load', onRetry }: { err
   );
 }
 
+/** The error of a secondary query (a filter's choices, a list beside a form) with a retry; nothing while it is fine. */
+export function QueryProblem({ query, what }: { query: Pick<QueryLike<unknown>, 'isError' | 'error' | 'refetch'>; what: string }) {
+  if (!query.isError) return null;
+  return <ErrorMessage error={query.error} title={`Could not load ${what}`} onRetry={() => void query.refetch()} />;
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return (
     <p className="empty" data-testid="empty">

@@ -4,7 +4,7 @@ import { api, MANDATE_TYPES, type UpcomingItem } from '../api';
 import { CountdownBadge } from '../components/Badges';
 import { DocLink } from '../components/DocLink';
 import { SelectField, TextField } from '../components/Field';
-import { Empty, QueryView } from '../components/Status';
+import { Empty, QueryProblem, QueryView } from '../components/Status';
 import { Timeline } from '../components/Timeline';
 import { addDays, formatDate, humanize, isoDate, mandateLabel, todayUtc } from '../format';
 import { agendaItemName, useAgendaItems, useClock } from '../queries';
@@ -70,6 +70,7 @@ export function Deadlines() {
           </button>
         )}
       </form>
+      <QueryProblem query={agenda} what="the agenda items (the filter and the names below show their ids)" />
       <QueryView query={upcoming} label="Loading upcoming expiries…">
         {(data) =>
           data.items.length === 0 ? (

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, DELIVERY_STATUSES, type Delivery, type Subscription } from '../api';
 import { StatusBadge } from '../components/Badges';
 import { SelectField } from '../components/Field';
-import { Empty, ErrorMessage, Loading } from '../components/Status';
+import { Empty, ErrorMessage, Loading, QueryProblem } from '../components/Status';
 import { formatInstant, humanize } from '../format';
 import { useClock } from '../queries';
 
@@ -55,11 +55,13 @@ export function Deliveries() {
           name="subscription"
           value={subscription}
           onChange={(v) => setParam('subscription', v)}
-          emptyLabel="All subscriptions"
+          emptyLabel={subs.isPending ? 'Loading…' : 'All subscriptions'}
           options={(subs.data?.items ?? []).map((s) => ({ value: s.id, label: `${subscriptionLabel(s)}${s.disabled ? ' (disabled)' : ''}` }))}
         />
         <SelectField label="Status" name="status" value={status} onChange={(v) => setParam('status', v)} emptyLabel="Any status" options={DELIVERY_STATUSES.map((s) => ({ value: s, label: humanize(s) }))} />
       </form>
+      <QueryProblem query={subs} what="the subscriptions (the filter and the list below show their ids)" />
+      {feed.isRefetchError && items.length > 0 && <ErrorMessage error={feed.error} title="Could not refresh (showing the last loaded deliveries)" onRetry={() => void feed.refetch()} />}
       {feed.isPlaceholderData && <Loading label="Updating…" />}
       {feed.isPending ? (
         <Loading label="Loading deliveries…" />

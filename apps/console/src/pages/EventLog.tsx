@@ -74,6 +74,7 @@ export function EventLog() {
           </button>
         )}
       </form>
+      {feed.isRefetchError && events.length > 0 && <ErrorMessage error={feed.error} title="Could not refresh (showing the last loaded events)" onRetry={() => void feed.refetch()} />}
       {feed.isPlaceholderData && <Loading label="Updating…" />}
       {feed.isPending ? (
         <Loading label="Loading events…" />

@@ -8,8 +8,8 @@ import { DocLink } from '../components/DocLink';
 import { EventItem } from '../components/EventItem';
 import { TextField } from '../components/Field';
 import { NamesList } from '../components/Names';
-import { Empty, QueryView } from '../components/Status';
-import { formatDate, humanize, isoToUtcInput, mandateLabel, utcInputToIso } from '../format';
+import { Empty, QueryProblem, QueryView } from '../components/Status';
+import { formatDate, humanize, isoToUtcInput, mandateLabel, textLang, utcInputToIso } from '../format';
 import { agendaItemName, useAgendaItems } from '../queries';
 
 export function MandatePage() {
@@ -59,13 +59,20 @@ function MandateView({ m, asOf, knownAt, onParams }: { m: MandateDetail; asOf: s
         {label} <StatusBadge status={m.status} testId="mandate-status" />{' '}
         {m.status === 'active' && <CountdownBadge daysLeft={m.daysLeft} />}
       </h1>
+      <QueryProblem query={agenda} what="the agenda items (the agenda item shows its id)" />
       <div className="two-col">
         <section aria-labelledby="names-h" className="card">
           <h2 id="names-h">Names</h2>
           <NamesList names={m.names} />
           {m.aliases && m.aliases.length > 0 && (
             <p data-testid="aliases">
-              Also known as: <span lang="und">{m.aliases.join(' · ')}</span>
+              Also known as:{' '}
+              {m.aliases.map((a, i) => (
+                <span key={i}>
+                  {i > 0 && ' · '}
+                  <span lang={textLang(a) ?? 'und'}>{a}</span>
+                </span>
+              ))}
             </p>
           )}
         </section>

@@ -4,7 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, MANDATE_TYPES } from '../api';
 import { CountdownBadge, StatusBadge } from '../components/Badges';
 import { SelectField, TextField } from '../components/Field';
-import { Empty, QueryView } from '../components/Status';
+import { Empty, QueryProblem, QueryView } from '../components/Status';
 import { formatDate, humanize, mandateLabel } from '../format';
 import { agendaItemName, useAgendaItems } from '../queries';
 
@@ -62,10 +62,11 @@ export function Mandates() {
           name="agendaItem"
           value={filters.agendaItem}
           onChange={(v) => setParam('agendaItem', v)}
-          emptyLabel="All agenda items"
+          emptyLabel={agenda.isPending ? 'Loading…' : 'All agenda items'}
           options={(agenda.data?.items ?? []).map((a) => ({ value: a.id, label: agendaItemName(agenda.data?.items, a.id) }))}
         />
       </form>
+      <QueryProblem query={agenda} what="the agenda items (the filter and the names below show their ids)" />
       <QueryView query={list} label="Loading mandates…">
         {(data) =>
           data.items.length === 0 ? (

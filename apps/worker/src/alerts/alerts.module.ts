@@ -24,7 +24,7 @@ import {
   type HostResolver,
 } from '#libs/alerting';
 import { PG_POOL } from '#libs/persistence';
-import { BUSINESS_CLOCK } from '#libs/platform';
+import { BUSINESS_CLOCK, MetricsService } from '#libs/platform';
 import { AlertsRuntime } from './alerts-runtime.js';
 
 /** The configuration alerting reads (a subset of the deployment's AppConfig) plus test knobs. */
@@ -60,7 +60,7 @@ interface Alerting {
 }
 const ALERTING = Symbol('ALERTING');
 
-function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock): Alerting {
+function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock, metrics: MetricsService): Alerting {
   const logger = new Logger('Alerts');
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const connection = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
@@ -80,10 +80,11 @@ function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock): A
     publicUrl,
     leaseMs: o.leaseMs ?? DEFAULT_LEASE_MS,
     // Never the message or the secret: ids, kinds and the error text only.
-    onOutcome: (outcome, d, detail) =>
-      outcome === 'sent'
-        ? logger.log(`delivery ${d.id} (${d.kind}${d.mandateId ? ` ${d.mandateId}` : ''}) sent, attempt ${d.attempts}`)
-        : logger.warn(`delivery ${d.id} (${d.kind}) ${outcome}${detail ? `: ${detail}` : ''}`),
+    onOutcome: (outcome, d, detail) => {
+      if (outcome !== 'skipped') metrics.deliveryOutcomes.inc({ outcome });
+      if (outcome === 'sent') logger.log(`delivery ${d.id} (${d.kind}${d.mandateId ? ` ${d.mandateId}` : ''}) sent, attempt ${d.attempts}`);
+      else logger.warn(`delivery ${d.id} (${d.kind}) ${outcome}${detail ? `: ${detail}` : ''}`);
+    },
   });
   return { subscriptions, deliveries, scheduler, processor, mailer, queue, connections: [connection] };
 }
@@ -96,7 +97,11 @@ export class AlertsModule {
       module: AlertsModule,
       providers: [
         // The business clock comes from the worker (BusinessClockModule, or a clock a test gives).
-        { provide: ALERTING, inject: [PG_POOL, BUSINESS_CLOCK], useFactory: (pool: pg.Pool, clock: AlertingClock) => buildAlerting(options, pool, clock) },
+        {
+          provide: ALERTING,
+          inject: [PG_POOL, BUSINESS_CLOCK, MetricsService],
+          useFactory: (pool: pg.Pool, clock: AlertingClock, metrics: MetricsService) => buildAlerting(options, pool, clock, metrics),
+        },
         { provide: SubscriptionRepository, inject: [ALERTING], useFactory: (a: Alerting) => a.subscriptions },
         { provide: DeliveryRepository, inject: [ALERTING], useFactory: (a: Alerting) => a.deliveries },
         { provide: ExpiryScheduler, inject: [ALERTING], useFactory: (a: Alerting) => a.scheduler },

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError, NOTIFICATION_KINDS, type NotificationKind, type Subscription, type SubscriptionInput } from '../../api';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
-import { ErrorMessage } from '../../components/Status';
+import { ErrorMessage, Loading, QueryProblem } from '../../components/Status';
 import { humanize, mandateLabel } from '../../format';
 import { agendaItemName, useAgendaItems, useMandateList } from '../../queries';
 
@@ -57,12 +57,20 @@ const TIMEZONES: string[] = (() => {
   }
 })();
 
-function CheckList({ legend, options, selected, onChange, error }: { legend: string; options: { value: string; label: string; lang?: string }[]; selected: string[]; onChange: (v: string[]) => void; error?: string }) {
+type ChoicesQuery = { isPending: boolean; isError: boolean; error: unknown; refetch: () => unknown };
+
+function CheckList({ legend, options, selected, onChange, error, choices }: { legend: string; options: { value: string; label: string; lang?: string }[]; selected: string[]; onChange: (v: string[]) => void; error?: string; choices?: ChoicesQuery }) {
   const id = useId();
   return (
-    <fieldset className="checklist" aria-describedby={error ? `${id}-err` : undefined}>
+    <fieldset className="checklist" aria-describedby={error ? `${id}-err` : undefined} aria-busy={choices?.isPending || undefined}>
       <legend>{legend}</legend>
-      {options.length === 0 && <p className="sub">None available.</p>}
+      {choices?.isPending ? (
+        <Loading label={`Loading ${legend.toLowerCase()}…`} />
+      ) : choices?.isError ? (
+        <QueryProblem query={choices} what={legend.toLowerCase()} />
+      ) : (
+        options.length === 0 && <p className="sub">None available.</p>
+      )}
       {options.map((o) => (
         <label key={o.value} className="check">
           <input
@@ -135,6 +143,7 @@ export function SubscriptionForm({
             selected={v.mandates}
             onChange={(x) => set('mandates', x)}
             error={err('scope.mandates') ?? err('scope')}
+            choices={mandates}
           />
           <CheckList
             legend="Agenda items"
@@ -142,6 +151,7 @@ export function SubscriptionForm({
             selected={v.agendaItems}
             onChange={(x) => set('agendaItems', x)}
             error={err('scope.agendaItems')}
+            choices={agenda}
           />
         </div>
       )}
