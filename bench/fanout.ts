@@ -425,7 +425,8 @@ async function count(pool: pg.Pool, where: string, params: unknown[]): Promise<n
 /** Waits until no worker connection has been busy (a statement or an open transaction: a sweep) for half a second. */
 async function quiet(pool: pg.Pool): Promise<void> {
   let calm = 0;
-  while (calm < 5) {
+  const deadline = now() + 60_000; // never hang the run: measure anyway after a minute
+  while (calm < 5 && now() < deadline) {
     const { rows } = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
          AND application_name LIKE 'mandate-watch%' AND state <> 'idle'`,
