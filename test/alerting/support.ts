@@ -57,6 +57,17 @@ export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
   /** Set to make the server answer each DATA with this (e.g. a 550 to test permanent failures). */
   rejectWith: { code: number; message: string } | null = null;
+  /** Per message (raw text, how many DATA commands it is): a reply to refuse it with, or null to accept. */
+  refuse: ((raw: string, n: number) => { code: number; message: string } | null) | null = null;
+  /** Every DATA command with the reply it got (accepted ones too; 0: the client was gone by then). */
+  readonly attempts: { messageId: string | null; code: number }[] = [];
+  /** Holds each reply to DATA this long (to stop or kill a worker mid-send). */
+  holdMs = 0;
+  /** DATA commands received and not answered yet. */
+  inFlight = 0;
+  private readonly closed = new Set<string>();
+  /** Per session, the reply being held (run at once when the client disconnects). */
+  private readonly held = new Map<string, () => void>();
   private server: SMTPServer;
   port = 0;
 
@@ -65,28 +76,53 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onData: (stream, _session, callback) => {
+      onClose: (session) => {
+        this.closed.add(session.id);
+        // The client went away while a reply was held: it never saw the message accepted.
+        this.held.get(session.id)?.();
+      },
+      onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          if (this.rejectWith) {
-            const err = new Error(this.rejectWith.message) as Error & { responseCode: number };
-            err.responseCode = this.rejectWith.code;
+          this.inFlight++;
+          const release = (run: () => void) => {
+            clearTimeout(timer);
+            this.held.delete(session.id);
+            this.inFlight--;
+            run();
+          };
+          const timer = setTimeout(() => release(reply), this.holdMs);
+          this.held.set(session.id, () => release(() => reply()));
+        });
+        const reply = () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const messageId = /^Message-ID:\s*(\S+)/im.exec(raw)?.[1] ?? null;
+          if (this.closed.has(session.id)) {
+            this.attempts.push({ messageId, code: 0 });
+            return callback(new Error('connection closed'));
+          }
+          const refusal = this.rejectWith ?? this.refuse?.(raw, this.attempts.length + 1) ?? null;
+          this.attempts.push({ messageId, code: refusal?.code ?? 250 });
+          if (refusal) {
+            const err = new Error(refusal.message) as Error & { responseCode: number };
+            err.responseCode = refusal.code;
             return callback(err);
           }
-          const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)
             .then((mail) => {
               this.received.push({ mail, raw });
               callback();
             })
             .catch(callback);
-        });
+        };
       },
     });
   }
 
   async start(): Promise<void> {
+    // A client killed mid-session resets its connection: expected here, not a test failure.
+    this.server.on('error', () => undefined);
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
     this.port = (this.server.server.address() as AddressInfo).port;
   }
@@ -106,6 +142,12 @@ export interface ReceivedWebhook {
   signature: string;
   body: { type: string; timestamp: string; data: Record<string, unknown> & { deliveryId: string } };
   verified: boolean;
+  /** The request's path and query. */
+  path: string;
+  /** The status answered, once answered. */
+  status?: number;
+  /** Answered 2xx while the sender was still connected: the sender saw it delivered. */
+  acknowledged?: boolean;
 }
 
 /** A real HTTP receiver that verifies each request with the `standardwebhooks` package. */
@@ -116,6 +158,8 @@ export class TestWebhookReceiver {
   respond: (n: number) => number = () => 204;
   /** Holds each response this long before answering (to kill a worker mid-send). */
   holdMs = 0;
+  /** Per request, overrides `respond` / `holdMs` and may add headers (a redirect's Location). */
+  plan: ((r: ReceivedWebhook, n: number) => { status: number; holdMs?: number; headers?: Record<string, string> }) | null = null;
   private server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -135,9 +179,22 @@ export class TestWebhookReceiver {
       } catch {
         verified = false;
       }
-      this.received.push({ id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body: JSON.parse(text), verified });
-      const status = this.respond(this.received.length);
-      setTimeout(() => res.writeHead(status).end(), this.holdMs);
+      const entry: ReceivedWebhook = { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body: JSON.parse(text), verified, path: req.url ?? '' };
+      this.received.push(entry);
+      const planned = this.plan?.(entry, this.received.length) ?? { status: this.respond(this.received.length), holdMs: this.holdMs };
+      const timer = setTimeout(() => {
+        entry.status = planned.status;
+        // A sender that gave up (timeout) or died has closed the connection: not acknowledged.
+        entry.acknowledged = planned.status >= 200 && planned.status < 300 && !req.socket.destroyed;
+        res.writeHead(planned.status, planned.headers).end();
+      }, planned.holdMs ?? this.holdMs);
+      res.on('close', () => {
+        if (res.writableEnded) return;
+        // The sender went away while the answer was held: nothing was acknowledged.
+        clearTimeout(timer);
+        entry.status = 0;
+        entry.acknowledged = false;
+      });
     });
   });
   port = 0;

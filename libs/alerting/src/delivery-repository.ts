@@ -157,7 +157,8 @@ export class DeliveryRepository {
 
   /**
    * Cancels pending planned deliveries that this sweep did not plan: the mandate's expiry moved
-   * (extension), a later reminder superseded them, or the subscription changed. Returns how many.
+   * (extension), a later reminder superseded them, or the subscription changed; and reminders
+   * whose date already got a later reminder sent. Returns how many.
    */
   async cancelUnplanned(
     db: pg.PoolClient,
@@ -176,7 +177,20 @@ export class DeliveryRepository {
          AND NOT (alert_key = ANY($1::text[]))`,
       [plannedKeys, JSON.stringify(currentExpiry), kinds],
     );
-    return r.rowCount ?? 0;
+    // A reminder of a date for which a later one (smaller lead) was already sent is stale, even
+    // when the rules plan it again (the clock moved back): the subscriber has the newer one. The
+    // reason does not start with "no longer planned", so upsertPlanned never revives it. Report
+    // requests of an agenda item have no mandate: coalesce keeps the join a hash join.
+    if (!kinds.includes('expiry_reminder') && !kinds.includes('report_due')) return r.rowCount ?? 0;
+    const superseded = await db.query(
+      `UPDATE deliveries d SET status = 'cancelled', updated_at = now(),
+          cancel_reason = 'superseded: a later reminder of the same date was already sent'
+       WHERE d.status = 'pending' AND d.kind IN ('expiry_reminder', 'report_due') AND ${UNLEASED} AND d.digest_id IS NULL
+         AND EXISTS (SELECT 1 FROM deliveries s WHERE s.status = 'sent' AND s.subscription_id = d.subscription_id AND s.kind = d.kind
+           AND coalesce(s.mandate_id, '') = coalesce(d.mandate_id, '') AND s.target_date = d.target_date AND s.lead_days < d.lead_days
+           AND split_part(s.alert_key, '|', 6) = split_part(d.alert_key, '|', 6))`,
+    );
+    return (r.rowCount ?? 0) + (superseded.rowCount ?? 0);
   }
 
   /**

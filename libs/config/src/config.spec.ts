@@ -122,6 +122,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
     expect(problemsOf({ WORKER_METRICS_PORT: '70000' })).toEqual(['WORKER_METRICS_PORT: must be between 0 and 65535']);
   });
+
+  it('REDIS_PREFIX: plain, or with one hash tag for Redis Cluster; nothing BullMQ or Cluster would trip on', () => {
+    for (const ok of ['mw', 'mw-prod_2', '{mw}', '{mw-prod}', 'mw{eu}', '{a}b']) expect(loadConfig({ REDIS_PREFIX: ok }, '/srv/mw').redisPrefix).toBe(ok);
+    for (const bad of ['mw:prod', '{}', '{mw', 'mw}', '{a}{b}', '{{mw}}', '{m w}', 'x'.repeat(65)]) {
+      expect(problemsOf({ REDIS_PREFIX: bad })[0], bad).toMatch(/^REDIS_PREFIX: must/);
+    }
+  });
 });
 
 const KEY = 'q3Jx9vH2mL0sT8wY4bN6cR1eK5uZ7aPd';

@@ -54,8 +54,20 @@ export const envSchema = z
     DATA_DIR: z.preprocess((v) => (v === '' || v === undefined ? '.data' : v), z.string()),
     DATABASE_URL: optionalString.pipe(urlWithProtocols(['postgres:', 'postgresql:'], 'PostgreSQL').optional()),
     REDIS_URL: optionalString.pipe(urlWithProtocols(['redis:', 'rediss:'], 'Redis').optional()),
-    /** Extension: every Redis key (BullMQ queues) starts with this, so deployments/tests can share a Redis. */
-    REDIS_PREFIX: z.preprocess((v) => (v === '' || v === undefined ? 'mw' : v), z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1–64 letters, digits, _ or - (BullMQ refuses :)' })),
+    /**
+     * Extension: every Redis key (BullMQ queues) starts with this, so deployments/tests can share a
+     * Redis. On Redis Cluster it must hold a hash tag (`{mw}`): a BullMQ queue's keys must share one
+     * hash slot, and Redis hashes only the part between the first `{` and the next `}`.
+     */
+    REDIS_PREFIX: z.preprocess(
+      (v) => (v === '' || v === undefined ? 'mw' : v),
+      z
+        .string()
+        .max(64, { message: 'must be at most 64 characters' })
+        .regex(/^(?=.)[A-Za-z0-9_-]*(\{[A-Za-z0-9_-]+\})?[A-Za-z0-9_-]*$/, {
+          message: 'must be letters, digits, _ or -, with at most one non-empty {hash tag} for Redis Cluster (e.g. {mw}); BullMQ refuses :',
+        }),
+    ),
     SMTP_URL: optionalString.pipe(urlWithProtocols(['smtp:', 'smtps:'], 'SMTP').optional()),
     MAIL_FROM: z.preprocess(
       (v) => (v === '' || v === undefined ? 'Mandate Watch <alerts@localhost>' : v),
@@ -131,6 +143,7 @@ export interface AppConfig {
   redisUrl: string;
   /** True when REDIS_URL was given: then a Redis that does not answer is an error, never replaced. */
   redisUrlExplicit: boolean;
+  /** Prefix of every BullMQ key; may hold a `{hash tag}` (Redis Cluster). */
   redisPrefix: string;
   smtpUrl?: string;
   mailFrom: string;

@@ -12,9 +12,9 @@ export interface Child {
 }
 
 /** A Node child process whose stdout is JSON lines (pino logs, or a fixture's reports). */
-export function spawnNode(script: string, env: Record<string, string>, args: string[] = []): Child {
-  const child = spawn(process.execPath, [script, ...args], {
-    cwd: path.dirname(script),
+export function spawnNode(script: string, env: Record<string, string>, args: string[] = [], opts: { nodeArgs?: string[]; cwd?: string } = {}): Child {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
+    cwd: opts.cwd ?? path.dirname(script),
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,4 +71,10 @@ export function spawnNode(script: string, env: Record<string, string>, args: str
       return exited;
     },
   };
+}
+
+/** `npm run start:worker` from the sources under test (no build), as test/alerting/worker-processes.test.ts runs it. */
+export function spawnSourceWorker(env: Record<string, string>): Child {
+  const root = path.resolve(import.meta.dirname, '../../..');
+  return spawnNode('apps/launcher/src/worker.ts', env, [], { nodeArgs: ['--conditions=source', '--import', './test/support/ts-loader.mjs'], cwd: root });
 }

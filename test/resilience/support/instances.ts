@@ -146,8 +146,11 @@ export interface OwnRedis {
 /**
  * A `redis-server` process of the test's own on a free port. `persistent` keeps an append-only
  * file so that a restart keeps the data (a clean restart); without it a restart loses everything.
+ * `cluster` runs it in cluster mode as a one-node Redis Cluster holding all 16384 slots: it
+ * refuses, as any Redis Cluster does, a command or script whose keys are in different slots
+ * (CROSSSLOT).
  */
-export async function startOwnRedis(label: string, opts: { persistent?: boolean } = {}): Promise<OwnRedis> {
+export async function startOwnRedis(label: string, opts: { persistent?: boolean; cluster?: boolean } = {}): Promise<OwnRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), `mw-res-redis-${label}-`));
   await mkdir(dir, { recursive: true });
   const port = await freePort();
@@ -158,6 +161,7 @@ export async function startOwnRedis(label: string, opts: { persistent?: boolean 
     if (child) return;
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--logfile', 'redis.log'];
     args.push('--appendonly', opts.persistent ? 'yes' : 'no', '--appendfsync', 'always');
+    if (opts.cluster) args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf');
     const c = spawn('redis-server', args, { stdio: 'ignore' });
     child = c;
     exited = new Promise((resolve) => c.once('exit', () => resolve()));
@@ -174,6 +178,16 @@ export async function startOwnRedis(label: string, opts: { persistent?: boolean 
     child = null;
   };
   await start();
+  if (opts.cluster) {
+    const { Redis } = await import('ioredis');
+    const r = new Redis(url, { maxRetriesPerRequest: 1 });
+    try {
+      await r.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+      await until('the cluster to be ok', async () => String(await r.call('CLUSTER', 'INFO')).includes('cluster_state:ok'), 20_000);
+    } finally {
+      r.disconnect();
+    }
+  }
   return {
     port,
     url,
