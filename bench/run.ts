@@ -3,6 +3,7 @@ import { benchAppend } from './append.js';
 import { benchAppendBatch } from './append-batch.js';
 import { benchFeed } from './feed.js';
 import { benchGrowth } from './growth.js';
+import { benchFanout } from './fanout.js';
 import { benchImport } from './import.js';
 import { releaseSharedFixture, shareFixture } from './lib/fixture.js';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ const BENCHES: [string, () => Promise<R>][] = [
   ['append-batch', benchAppendBatch],
   ['feed', benchFeed],
   ['api', benchApi],
+  ['fanout', benchFanout],
   ['import', benchImport],
   ['growth', benchGrowth],
 ];
@@ -92,7 +94,15 @@ const api = results.api;
 if (api) {
   for (const r of api.rows.filter((x: R) => String(x.load).startsWith('500'))) add('4 API', `${r.endpoint}: p99 at ${r['req/s']} req/s (asked 500)`, r['p99 ms'], 25, ' ms', true);
 }
-rows.push({ benchmark: '4 alert fan-out', figure: 'emails/s, webhooks/s, duplicates', measured: 'not run', target: '≥ 300/s, ≥ 1,000/s, 0', verdict: 'TODO (alerting not on main)' });
+const fo = results.fanout;
+if (fo) {
+  const n = (v: number) => v.toLocaleString('en-US');
+  add('4 alert fan-out', `emails/s, 1 worker (${n(fo.workload.emails)} due at once)`, fo.summary.emailsPerSecOneWorker ?? undefined, 300);
+  add('4 alert fan-out', `webhooks/s, 1 worker (${n(fo.workload.webhooks)} due at once)`, fo.summary.webhooksPerSecOneWorker ?? undefined, 1_000);
+  rows.push({ benchmark: '4 alert fan-out', figure: 'duplicates (ids received twice), all runs', measured: String(fo.summary.duplicates), target: '0', verdict: fo.summary.duplicates === 0 && fo.summary.allComplete ? 'MET' : 'MISSED' });
+  rows.push({ benchmark: '4 alert fan-out', figure: `${n(fo.workload.emails)} + ${n(fo.workload.webhooks)} together: s with 1 / 2 workers (ours/raw)`, measured: `${fo.summary.togetherSecondsOneWorker} / ${fo.summary.togetherSecondsTwoWorkers} (${fo.summary.oursOverRawTogether}×)`, target: '(none)', verdict: '' });
+  if (fo.summary.costGrowth !== null) rows.push({ benchmark: '7 growth', figure: 'fan-out µs/delivery, largest / smallest count (CPU µs)', measured: `${fo.summary.costGrowth}× (${fo.summary.cpuCostGrowth}×)`, target: '≈ 1× (flat)', verdict: fo.summary.costGrowth <= 1.5 ? 'MET' : 'MISSED' });
+}
 const imp = results.import;
 if (imp) {
   rows.push({ benchmark: '5 import', figure: 'press releases/s (parse / full import)', measured: `${imp.pressReleases.parse.docsPerSec} / ${imp.pressReleases.import.docsPerSec}`, target: '(none)', verdict: '' });

@@ -5,7 +5,7 @@ export interface Series {
   points: { x: number; y: number }[];
 }
 
-export function lineChartSvg(opts: { title: string; xLabel: string; yLabel: string; series: Series[]; width?: number; height?: number }): string {
+export function lineChartSvg(opts: { title: string; xLabel: string; yLabel: string; series: Series[]; width?: number; height?: number; /** What x counts, in the points' tooltips. */ pointLabel?: string }): string {
   const W = opts.width ?? 760;
   const H = opts.height ?? 360;
   const m = { l: 70, r: 230, t: 40, b: 50 };
@@ -40,7 +40,7 @@ export function lineChartSvg(opts: { title: string; xLabel: string; yLabel: stri
     const pts = s.points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
     out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
     for (const p of s.points) {
-      out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${s.color}"><title>${esc(s.name)}: ${formatCount(p.x)} events, ${p.y.toFixed(0)}</title></circle>`);
+      out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="${s.color}"><title>${esc(s.name)}: ${formatCount(p.x)} ${opts.pointLabel ?? 'events'}, ${p.y.toFixed(0)}</title></circle>`);
     }
     const ly = m.t + 10 + i * 20;
     out.push(`<line x1="${W - m.r + 12}" y1="${ly}" x2="${W - m.r + 32}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
@@ -57,5 +57,9 @@ function niceCeil(v: number): number {
 }
 
 function formatCount(n: number): string {
-  return n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n);
+  return n >= 1e6 ? `${round1(n / 1e6)}M` : n >= 1e3 ? `${round1(n / 1e3)}k` : String(n);
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
 }

@@ -20,6 +20,13 @@ export const ENQUEUE_LOOKAHEAD_MS = 90_000;
 /** How long a worker holds a delivery while sending; must exceed the slowest send. */
 export const DEFAULT_LEASE_MS = 120_000;
 export const DEFAULT_SWEEP_EVERY_MS = 30_000;
+/**
+ * Deliveries one worker process sends at a time. Each waits on PostgreSQL, Redis and the remote
+ * end most of its time, so one process keeps many in flight (benchmark: bench/fanout.ts).
+ */
+export const DEFAULT_DELIVERY_CONCURRENCY = 50;
+/** SMTP connections a worker process keeps open to the relay (nodemailer pool). */
+export const SMTP_POOL_SIZE = 10;
 
 /** Kinds of deliveries made on request rather than planned from the projections. */
 export const ONE_OFF_KINDS = ['subscription_test', 'subscription_confirmation'] as const;

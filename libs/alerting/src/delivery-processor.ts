@@ -6,7 +6,7 @@ import type { DeliveryQueue } from './delivery-queue.js';
 import type { AlertPayload } from './payload.js';
 import type { DeliveryRecord, DeliveryRepository } from './delivery-repository.js';
 import { MailError, type Mailer } from './mailer.js';
-import type { SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
+import type { SendingSubscription, SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
 import type { WebhookSender } from './webhook-sender.js';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'cancelled';
@@ -47,7 +47,7 @@ export class DeliveryProcessor {
   }
 
   private async send(delivery: DeliveryRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
-    const sub = await this.subscriptions.get(delivery.subscriptionId);
+    const sub = await this.subscriptions.getForSending(delivery.subscriptionId);
     const confirming = delivery.kind === 'subscription_confirmation' && sub?.status === 'pending_confirmation';
     if (!sub || (sub.status !== 'active' && !confirming)) {
       const reason = `subscription is ${sub?.status ?? 'deleted'}`;
@@ -101,12 +101,12 @@ export class DeliveryProcessor {
     return { outcome: 'sent' };
   }
 
-  private async sendWebhook(delivery: DeliveryRecord, sub: SubscriptionRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
-    const secrets = await this.subscriptions.signingSecrets(sub.id);
-    const result = await this.webhooks.send({ url: sub.url!, secrets, messageId: delivery.id, body: JSON.stringify(delivery.payload) });
+  private async sendWebhook(delivery: DeliveryRecord, sub: SendingSubscription): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
+    const result = await this.webhooks.send({ url: sub.url!, secrets: sub.signingSecrets, messageId: delivery.id, body: JSON.stringify(delivery.payload) });
     if (result.ok) {
       await this.deliveries.markSent(delivery.id);
-      await this.subscriptions.noteWebhookSuccess(sub.id);
+      // Only an endpoint that was failing has a failure clock to stop (saves a query per message).
+      if (sub.failingSince) await this.subscriptions.noteWebhookSuccess(sub.id);
       return { outcome: 'sent' };
     }
     if (result.gone) {

@@ -193,15 +193,19 @@ export class DeliveryRepository {
     return (r.rowCount ?? 0) + (superseded.rowCount ?? 0);
   }
 
-  /** Pending deliveries due (business time) or retryable (real time) within `lookaheadMs`. */
-  async dueSoon(businessNow: Date, lookaheadMs: number): Promise<EnqueueableDelivery[]> {
+  /**
+   * Pending deliveries due (business time) or retryable (real time) within `lookaheadMs`, a page
+   * of at most `limit` in (due_at, id) order after `after` (the last row of the previous page).
+   */
+  async dueSoon(businessNow: Date, lookaheadMs: number, after: EnqueueableDelivery | null = null, limit = 5000): Promise<EnqueueableDelivery[]> {
     const horizon = new Date(businessNow.getTime() + lookaheadMs);
     const { rows } = await this.pool.query<{ id: string; attempts: number; due_at: Date; next_attempt_at: Date | null }>(
       `SELECT id, attempts, due_at, next_attempt_at FROM deliveries
        WHERE status = 'pending' AND due_at <= $1 AND ${UNLEASED} AND NOT in_digest
          AND (next_attempt_at IS NULL OR next_attempt_at <= now() + make_interval(secs => $2::double precision / 1000))
-       ORDER BY due_at LIMIT 5000`,
-      [horizon, lookaheadMs],
+         AND ($3::timestamptz IS NULL OR (due_at, id) > ($3::timestamptz, $4::uuid))
+       ORDER BY due_at, id LIMIT $5`,
+      [horizon, lookaheadMs, after?.dueAt ?? null, after?.id ?? null, limit],
     );
     return rows.map((r) => ({ id: r.id, attempts: r.attempts, dueAt: r.due_at, nextAttemptAt: r.next_attempt_at }));
   }

@@ -19,7 +19,7 @@ import {
 import type { AlertingClock } from './clock.js';
 import { ENQUEUE_LOOKAHEAD_MS, PLANNING_HORIZON_DAYS } from './constants.js';
 import type { DeliveryQueue } from './delivery-queue.js';
-import type { DeliveryRepository, PlannedDelivery } from './delivery-repository.js';
+import type { DeliveryRepository, EnqueueableDelivery, PlannedDelivery } from './delivery-repository.js';
 import { WEBHOOK_TYPES, type AlertPayload, type MandateSummary } from './payload.js';
 import type { SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
 
@@ -37,6 +37,9 @@ interface MandateInfo {
   decisions: Map<string, string | null>;
   reports: Map<string, { description: string; decision: string }>;
 }
+
+/** Due rows read and handed to BullMQ at a time by a sweep. */
+const DUE_PAGE = 2000;
 
 /** Any constant shared by every process: one sweep at a time across the deployment. */
 const SWEEP_LOCK = 7_243_911_105;
@@ -114,8 +117,14 @@ export class ExpiryScheduler {
     } finally {
       client.release();
     }
-    const due = await this.deliveries.dueSoon(this.clock.now(), ENQUEUE_LOOKAHEAD_MS);
-    const enqueued = await this.queue.enqueue(due, this.clock.now());
+    // Every due row, page by page (a fan-out can make tens of thousands due at one instant).
+    let enqueued = 0;
+    for (let after: EnqueueableDelivery | null = null; ; ) {
+      const due = await this.deliveries.dueSoon(this.clock.now(), ENQUEUE_LOOKAHEAD_MS, after, DUE_PAGE);
+      enqueued += await this.queue.enqueue(due, this.clock.now());
+      if (due.length < DUE_PAGE) break;
+      after = due[due.length - 1];
+    }
     return { businessNow, planned: planned.length, cancelled, enqueued };
   }
 

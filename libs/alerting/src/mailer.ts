@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { SMTP_POOL_SIZE } from './constants.js';
 
 export interface MailerOptions {
   /** `smtp://…` / `smtps://…`; unset → `.eml` files in `outboxDir`. */
@@ -44,7 +45,7 @@ export class Mailer {
     this.toFiles = !options.smtpUrl;
     const dkim = options.dkim ? { domainName: options.dkim.domain, keySelector: options.dkim.selector, privateKey: options.dkim.privateKey } : undefined;
     this.transport = options.smtpUrl
-      ? nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxConnections: 5, dkim } as never)
+      ? nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxConnections: SMTP_POOL_SIZE, dkim } as never)
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', dkim } as never);
     const fromAddress = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from;
     this.messageIdDomain = options.dkim?.domain ?? fromAddress.split('@')[1] ?? 'localhost';

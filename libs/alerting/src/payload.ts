@@ -52,8 +52,11 @@ export interface AlertPayload {
 }
 
 /** `30 June 2021` (dates are calendar dates: formatted in UTC). */
+/** Made once: building an Intl.DateTimeFormat costs far more than formatting with it. */
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 export function formatLongDate(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  return LONG_DATE.format(new Date(`${date}T00:00:00Z`));
 }
 
 export function mandateLabel(m: MandateSummary | undefined): string {

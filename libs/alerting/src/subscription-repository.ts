@@ -105,6 +105,16 @@ const toRecord = (r: Row): SubscriptionRecord => ({
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
+/** A subscription as a sender sees it: with the secrets that sign its messages now. */
+export type SendingSubscription = SubscriptionRecord & { signingSecrets: string[] };
+
+const SECRET_COLUMNS = 'secret, previous_secret, previous_secret_expires_at > now() AS previous_valid';
+interface SecretColumns {
+  secret: string | null;
+  previous_secret: string | null;
+  previous_valid: boolean | null;
+}
+
 /**
  * Subscriptions in PostgreSQL. Every change bumps `alert_scheduler_state.revision` in the same
  * statement batch, which makes the workers sweep at once.
@@ -199,13 +209,22 @@ export class SubscriptionRepository {
 
   /** The secrets that sign a message now (real time): the current one, and the previous during the overlap. */
   async signingSecrets(id: string, db: Queryable = this.pool): Promise<string[]> {
-    const { rows } = await db.query<{ secret: string | null; previous_secret: string | null; valid: boolean }>(
-      `SELECT secret, previous_secret, previous_secret_expires_at > now() AS valid FROM subscriptions WHERE id = $1`,
-      [id],
-    );
-    const r = rows[0];
+    const { rows } = await db.query<SecretColumns>(`SELECT ${SECRET_COLUMNS} FROM subscriptions WHERE id = $1`, [id]);
+    return this.openSecrets(rows[0]);
+  }
+
+  /**
+   * What a worker needs to send one message, in one read: the subscription and the secrets that
+   * sign now (none for email). Only for the sender: the secrets must never reach a response.
+   */
+  async getForSending(id: string): Promise<SendingSubscription | null> {
+    const { rows } = await this.pool.query<Row & SecretColumns>(`SELECT ${COLUMNS}, ${SECRET_COLUMNS} FROM subscriptions WHERE id = $1`, [id]);
+    return rows[0] ? { ...toRecord(rows[0]), signingSecrets: this.openSecrets(rows[0]) } : null;
+  }
+
+  private openSecrets(r: SecretColumns | undefined): string[] {
     if (!r?.secret) return [];
-    return [this.sealer.open(r.secret), ...(r.previous_secret && r.valid ? [this.sealer.open(r.previous_secret)] : [])];
+    return [this.sealer.open(r.secret), ...(r.previous_secret && r.previous_valid ? [this.sealer.open(r.previous_secret)] : [])];
   }
 
   /** A new current secret; the old one keeps signing for 24 h (real time). */

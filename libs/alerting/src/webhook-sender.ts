@@ -25,6 +25,17 @@ export type WebhookOutcome =
  * as a failure); 10 s timeout for the whole exchange.
  */
 export class WebhookSender {
+  /**
+   * Connections are kept alive between messages to the same endpoint (a fan-out sends thousands).
+   * A kept socket was connected to an address the guard had accepted, and every message is
+   * checked again before it is sent, so reuse cannot reach an address the guard refuses. Idle
+   * sockets are closed after 4 s, before the usual 5 s of servers, which would race with a send.
+   */
+  private readonly agents = {
+    'http:': new http.Agent({ keepAlive: true, timeout: 4_000 }),
+    'https:': new https.Agent({ keepAlive: true, timeout: 4_000 }),
+  };
+
   constructor(
     private readonly guard: WebhookUrlGuard,
     private readonly signer: WebhookSigner,
@@ -52,7 +63,8 @@ export class WebhookSender {
       if ((options as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
       else callback(null, target.address, target.family);
     };
-    const transport = target.url.protocol === 'https:' ? https : http;
+    const secure = target.url.protocol === 'https:';
+    const transport = secure ? https : http;
     return new Promise<WebhookOutcome>((resolveOutcome) => {
       let timer: NodeJS.Timeout | undefined = undefined;
       const resolve = (o: WebhookOutcome) => {
@@ -61,7 +73,7 @@ export class WebhookSender {
       };
       const req = transport.request(
         target.url,
-        { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(message.body) }, lookup: pinned, agent: false },
+        { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(message.body) }, lookup: pinned, agent: this.agents[secure ? 'https:' : 'http:'] },
         (res) => {
           const status = res.statusCode ?? 0;
           let text = '';

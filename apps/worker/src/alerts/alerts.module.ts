@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import {
   CalendarFeed,
+  DEFAULT_DELIVERY_CONCURRENCY,
   DEFAULT_LEASE_MS,
   DEFAULT_SWEEP_EVERY_MS,
   DELIVERY_QUEUE,
@@ -120,7 +121,7 @@ export class AlertsModule {
                 redisPrefix: options.redisPrefix ?? 'mw',
                 sweepEveryMs: options.sweepEveryMs ?? DEFAULT_SWEEP_EVERY_MS,
                 changePollMs: options.changePollMs ?? 1000,
-                concurrency: options.concurrency ?? 10,
+                concurrency: options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY,
               },
               pool,
               clock,
