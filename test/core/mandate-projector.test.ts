@@ -124,7 +124,7 @@ describe('mandate projection, incremental vs rebuild', () => {
     // fold's view) falls in the window, in expiry order.
     const prisma = createPrisma(pool);
     try {
-      const queries = new MandateQueries(prisma, store);
+      const queries = new MandateQueries(prisma, store, pool);
       const states = await Promise.all(mandates.map(async (m) => foldMandate(m, (await store.readStream(`mandate-${m}`)).events)));
       let listed = 0;
       for (let i = 0; i < 60; i++) {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   prisma = createPrisma(pool);
   store = new EventStore(pool, { upcast });
   runner = new ProjectionRunner(pool, store, allProjectors(store));
-  mandates = new MandateQueries(prisma, store);
+  mandates = new MandateQueries(prisma, store, pool);
 });
 afterAll(async () => {
   await prisma.$disconnect();

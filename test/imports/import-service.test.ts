@@ -69,7 +69,7 @@ describe('ImportService', () => {
     expect(second.duplicates).toBe(first.events.length);
     expect(await eventCount()).toBe(first.appended);
 
-    const upcoming = await new MandateQueries(prisma, store).upcoming({ asOf: '2021-06-01', within: 130 });
+    const upcoming = await new MandateQueries(prisma, store, pool).upcoming({ asOf: '2021-06-01', within: 130 });
     expect(upcoming.items.map((i) => [i.mandate.id, i.mandate.names.en !== undefined, i.expiresOn, i.daysLeft])).toEqual([
       ['minusma', true, '2021-06-30', 29],
       ['mali-sanctions', true, '2021-08-31', 91],
@@ -96,6 +96,6 @@ describe('ImportService', () => {
     expect(r.events.find((e) => e.type === 'MandateExtended')?.status).toBe('conflict');
     expect(r.warnings.some((w) => w.code === 'CONFLICT' && w.message.includes('2021-07-31'))).toBe(true);
     expect(await eventCount()).toBe(before + r.appended);
-    expect((await new MandateQueries(prisma, store).get('minusma', { asOf: '2021-06-01' }))?.expiresOn).toBe('2021-06-30');
+    expect((await new MandateQueries(prisma, store, pool).get('minusma', { asOf: '2021-06-01' }))?.expiresOn).toBe('2021-06-30');
   });
 });

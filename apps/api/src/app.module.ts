@@ -38,7 +38,7 @@ export class RuntimeModule {
       { provide: PrismaClient, useValue: rt.prisma },
       { provide: EventStore, useValue: rt.store },
       { provide: ProjectionRunner, useValue: rt.projections },
-      { provide: MandateQueries, useValue: new MandateQueries(rt.prisma, rt.store) },
+      { provide: MandateQueries, useValue: new MandateQueries(rt.prisma, rt.store, rt.pool) },
       { provide: MeetingQueries, useValue: new MeetingQueries(rt.prisma) },
       { provide: DecisionQueries, useValue: new DecisionQueries(rt.prisma) },
       { provide: AgendaItemQueries, useValue: new AgendaItemQueries(rt.prisma) },

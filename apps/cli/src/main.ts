@@ -105,7 +105,7 @@ async function upcomingCommand(args: string[], clock: Clock): Promise<void> {
   const prisma = createPrisma(pool);
   try {
     const store = new EventStore(pool, { upcast });
-    const r = await new MandateQueries(prisma, store).upcoming({ asOf, within });
+    const r = await new MandateQueries(prisma, store, pool).upcoming({ asOf, within });
     process.stdout.write(
       `${renderTable(
         ['expires on', 'days left', 'mandate', 'name', 'last decision'],

@@ -50,7 +50,11 @@ export class ProjectionsModule {
           inject: [ProjectionRunner],
           useFactory: (runner: ProjectionRunner) => new ProjectionLifecycle(runner, options.run),
         },
-        { provide: MandateQueries, inject: [PrismaClient, EventStore], useFactory: (p: PrismaClient, s: EventStore) => new MandateQueries(p, s) },
+        {
+          provide: MandateQueries,
+          inject: [PrismaClient, EventStore, PG_POOL],
+          useFactory: (p: PrismaClient, s: EventStore, pool: pg.Pool) => new MandateQueries(p, s, pool),
+        },
         { provide: MeetingQueries, inject: [PrismaClient], useFactory: (p: PrismaClient) => new MeetingQueries(p) },
         { provide: DecisionQueries, inject: [PrismaClient], useFactory: (p: PrismaClient) => new DecisionQueries(p) },
         { provide: AgendaItemQueries, inject: [PrismaClient], useFactory: (p: PrismaClient) => new AgendaItemQueries(p) },

@@ -9,6 +9,7 @@ import { PG_POOL } from '#libs/platform';
 import { Actor, Roles } from '../auth/decorators.js';
 import { ApiError, notFound, unprocessable, validationFailed } from '../platform/errors.js';
 import { cursorParam, limitParam } from '../platform/pagination.js';
+import { ResponseCache } from '../platform/response-cache.js';
 import { ApiZodQuery, ApiZodResponse, jsonSchemaOf, ZodBody, ZodQuery } from '../platform/zod.js';
 import { EventWriter, type ValidEvent } from './event-writer.service.js';
 
@@ -88,6 +89,9 @@ const streamIdParam = (streamId: string) => {
 @ApiBearerAuth()
 @Controller('api')
 export class EventsController {
+  /** Serialized full pages of the global log (see list). */
+  private readonly fullPages = new ResponseCache();
+
   constructor(
     private readonly writer: EventWriter,
     @Inject(PG_POOL) private readonly pool: pg.Pool,
@@ -97,11 +101,19 @@ export class EventsController {
   @ApiOperation({ summary: 'The global event log in its one stable, gap-safe order' })
   @ApiZodQuery(eventsQuery)
   @ApiZodResponse(200, eventsPage)
-  async list(@ZodQuery(eventsQuery) q: z.output<typeof eventsQuery>) {
+  async list(@ZodQuery(eventsQuery) q: z.output<typeof eventsQuery>, @Req() req: Request, @Res() res: Response) {
     const types = q.type?.split(',').map((t) => t.trim()).filter(Boolean);
+    const key = JSON.stringify([q.cursor ?? null, q.limit, types ?? null, q.streamId ?? null, q.from ?? null, q.to ?? null]);
+    const hit = this.fullPages.get(key);
+    if (hit) return this.fullPages.send(res, hit);
     try {
       const page = await this.writer.store.readAll(q.cursor ?? null, q.limit, { types, streamId: q.streamId, from: q.from, to: q.to });
-      return { items: page.events, next: page.next, tail: page.tail };
+      const answer = this.fullPages.answer(req, { items: page.events, next: page.next, tail: page.tail });
+      // A full page (one with a next) never changes: the feed hands out only events below the
+      // horizon, and any event that commits later sorts after every event readable now. The
+      // last, partial page can still grow, so it is read every time.
+      if (page.next !== null) this.fullPages.set(key, answer);
+      this.fullPages.send(res, answer);
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new ApiError(400, 'INVALID_CURSOR', 'The cursor is not one this list returned', [{ path: 'cursor', message: 'is not a valid cursor' }]);
       throw err;

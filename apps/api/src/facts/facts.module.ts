@@ -29,6 +29,7 @@ import { EventWriter } from '../events/event-writer.service.js';
 import { conflict, notFound } from '../platform/errors.js';
 import { cursorParam, limitParam } from '../platform/pagination.js';
 import { pageSchema } from '../platform/pagination.js';
+import { ResponseCache } from '../platform/response-cache.js';
 import { ApiZodBody, ApiZodQuery, ApiZodResponse, ZodBody, ZodQuery } from '../platform/zod.js';
 import { agendaItemSummary, decisionItem, mandateDetail, mandateSummary, meetingItem, recordedFact, upcomingItem } from './read-schemas.js';
 
@@ -87,6 +88,9 @@ export class FactsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(BUSINESS_CLOCK) private readonly clock: BusinessClock,
   ) {}
+
+  /** Serialized answers of `upcoming` (see ResponseCache). */
+  private readonly answers = new ResponseCache();
 
   private today() {
     return todayOf(this.clock);
@@ -193,8 +197,18 @@ export class FactsController {
   @ApiOperation({ summary: 'Mandates in force whose expiry falls within `within` days of `asOf`, soonest first' })
   @ApiZodQuery(upcomingQuery)
   @ApiZodResponse(200, pageSchema(upcomingItem))
-  upcoming(@ZodQuery(upcomingQuery) q: z.output<typeof upcomingQuery>) {
-    return this.mandates.upcoming({ ...q, asOf: q.asOf ?? this.today() });
+  async upcoming(@ZodQuery(upcomingQuery) q: z.output<typeof upcomingQuery>, @Req() req: Request, @Res() res: Response) {
+    // The key: the whole query with the default asOf resolved (a clock move changes it) and the
+    // projection's checkpoint (a write moves it before the write's answer returns).
+    const query = { ...q, asOf: q.asOf ?? this.today() };
+    const key = (version: string) => JSON.stringify([query.asOf, query.within, query.type ?? null, query.agendaItem ?? null, version]);
+    const version = await this.mandates.upcomingVersion();
+    const hit = version === null ? undefined : this.answers.get(key(version));
+    if (hit) return this.answers.send(res, hit);
+    const page = await this.mandates.upcoming(query);
+    const answer = this.answers.answer(req, { items: page.items, next: page.next });
+    if (page.version !== null) this.answers.set(key(page.version), answer);
+    this.answers.send(res, answer);
   }
 
   @Get('mandates/:id')
