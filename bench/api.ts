@@ -43,13 +43,20 @@ async function startApi(databaseUrl: string): Promise<{ base: string; key: strin
   };
 }
 
-async function cannon(url: string, key: string, load: Load): Promise<autocannon.Result> {
+/** Paths asked in turn, each once (until the list runs out), by every connection together. */
+interface Rotation {
+  paths: string[];
+  next: number;
+}
+
+async function cannon(url: string, key: string, load: Load, rotation?: Rotation): Promise<autocannon.Result> {
   return autocannon({
     url,
     connections: load.connections,
     duration: DURATION,
     ...(load.overallRate ? { overallRate: load.overallRate } : {}),
     headers: { authorization: `Bearer ${key}` },
+    ...(rotation ? { requests: [{ setupRequest: (req) => ({ ...req, path: rotation.paths[rotation.next++ % rotation.paths.length] }) }] } : {}),
   });
 }
 
@@ -68,11 +75,28 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     const midCursor = Buffer.from(`${mid.tx}.${mid.position}`, 'utf8').toString('base64url');
     const counts = (await pool.query<{ mandates: number; events: number }>('SELECT (SELECT count(*) FROM mandates)::int AS mandates, (SELECT count(*) FROM events)::int AS events')).rows[0];
 
+    // The API keeps answers (apps/api/src/platform/response-cache.ts): the endpoints above ask one
+    // URL again and again (the cache's hit path). These ask a different URL every time, never
+    // cached yet: pages from a cursor every 50 events, upcoming for each day of the history.
+    const cursors = (await pool.query<{ tx: string; position: string }>(
+      `SELECT tx::text, position::text FROM (SELECT transaction_id AS tx, position, row_number() OVER (ORDER BY transaction_id, position) AS n FROM events) e WHERE n % 50 = 0`,
+    )).rows.map((r) => Buffer.from(`${r.tx}.${r.position}`, 'utf8').toString('base64url'));
+    const days = (await pool.query<{ d: string }>(`SELECT generate_series('2001-01-01'::date, $1::date, '1 day')::date::text AS d`, [last])).rows.map((r) => r.d);
     const api = await startApi(fixture.db.url);
-    const endpoints = [
+    const endpoints: { name: string; path: string; rotation?: Rotation }[] = [
       { name: 'GET /api/mandates/upcoming', path: `/api/mandates/upcoming?asOf=${asOf}&within=14` },
       { name: 'GET /api/events (first page, 100)', path: '/api/events?limit=100' },
       { name: 'GET /api/events (page at 50%, 100)', path: `/api/events?limit=100&cursor=${midCursor}` },
+      {
+        name: 'GET /api/mandates/upcoming (a new asOf each time)',
+        path: `/api/mandates/upcoming?asOf=${asOf}&within=14`,
+        rotation: { paths: days.map((d) => `/api/mandates/upcoming?asOf=${d}&within=14`), next: 0 },
+      },
+      {
+        name: 'GET /api/events (a new page each time, 100)',
+        path: `/api/events?limit=100&cursor=${cursors[0]}`,
+        rotation: { paths: cursors.map((c) => `/api/events?limit=100&cursor=${c}`), next: 0 },
+      },
     ];
     const loads: Load[] = [
       { title: 'max (10 connections)', connections: 10 },
@@ -84,10 +108,12 @@ export async function benchApi(): Promise<Record<string, unknown>> {
         const check = await fetch(api.base + ep.path, { headers: { authorization: `Bearer ${api.key}` } });
         const body = (await check.json()) as { items?: unknown[] };
         if (check.status !== 200 || !body.items?.length) throw new Error(`${ep.name}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);
-        await cannon(api.base + ep.path, api.key, { title: 'warm-up', connections: 4 }); // JIT, plans, caches
+        // JIT, plans, caches (not for the rotations: they would fill the answer cache).
+        if (!ep.rotation) await cannon(api.base + ep.path, api.key, { title: 'warm-up', connections: 4 });
         for (const load of loads) {
           log(`${ep.name}: ${load.title}`);
-          const r = await cannon(api.base + ep.path, api.key, load);
+          const asked = ep.rotation?.next ?? 0;
+          const r = await cannon(api.base + ep.path, api.key, load, ep.rotation);
           rows.push({
             endpoint: ep.name,
             load: load.title,
@@ -95,7 +121,9 @@ export async function benchApi(): Promise<Record<string, unknown>> {
             'p50 ms': r.latency.p50,
             'p99 ms': r.latency.p99,
             'max ms': r.latency.max,
-            'items/resp': body.items.length,
+            'items/resp': ep.rotation ? 'varies' : body.items.length,
+            // Past the list's end, URLs repeat (and may hit the cache): the count says so.
+            ...(ep.rotation ? { 'new URLs': Math.max(0, Math.min(ep.rotation.next, ep.rotation.paths.length) - asked) } : {}),
             errors: r.errors + r.non2xx + r.timeouts,
           });
         }

@@ -7,6 +7,7 @@ declare module 'autocannon' {
       duration?: number;
       overallRate?: number;
       headers?: Record<string, string>;
+      requests?: { setupRequest?: (req: { path: string }) => { path: string } }[];
     }
     interface Histogram {
       average: number;
