@@ -226,7 +226,7 @@ export class DeliveryRepository {
 
   /**
    * `claim` for several deliveries in one statement (one round trip, one commit), in the order of
-   * `ids` (null: not taken), each with `also`: an SQL expression over the claimed row `c` (e.g.
+   * `ids` (null: not taken, or taken for an earlier place of the same id), each with `also`: an SQL expression over the claimed row `c` (e.g.
    * its subscription as JSON) read in the same statement, returned as `extra`.
    */
   async claimMany<T = never>(ids: string[], businessNow: Date, leaseMs: number, also?: string): Promise<({ delivery: DeliveryRecord; extra: T } | null)[]> {
@@ -252,7 +252,12 @@ export class DeliveryRepository {
       [ids, businessNow, leaseMs, LATE_AFTER_MS],
     );
     const byId = new Map(rows.map((r) => [r.id, { delivery: toRecord(r), extra: r.extra }]));
-    return ids.map((id) => byId.get(id) ?? null);
+    // An id asked twice (two jobs of one delivery at once) was taken once: the first gets it.
+    return ids.map((id) => {
+      const taken = byId.get(id) ?? null;
+      byId.delete(id);
+      return taken;
+    });
   }
 
   /** Per digest subscription: the due time of its earliest alert not yet taken into a digest. */
