@@ -245,9 +245,13 @@ export class DeliveryRepository {
            AND (next_attempt_at IS NULL OR next_attempt_at <= now())
          RETURNING ${COLUMNS}),
        taken AS (
-         UPDATE deliveries i SET digest_id = c.id, updated_at = now() FROM claimed c
-         WHERE c.kind = '${DIGEST_KIND}' AND c.attempts = 1 AND i.subscription_id = c.subscription_id
-           AND i.in_digest AND i.digest_id IS NULL AND i.status = 'pending' AND i.due_at <= c.due_at)
+         -- Two digests of one subscription claimed together: each alert goes to the earlier one.
+         UPDATE deliveries i SET digest_id = t.digest_id, updated_at = now()
+         FROM (SELECT DISTINCT ON (a.id) a.id, c.id AS digest_id FROM claimed c JOIN deliveries a ON a.subscription_id = c.subscription_id
+               WHERE c.kind = '${DIGEST_KIND}' AND c.attempts = 1
+                 AND a.in_digest AND a.digest_id IS NULL AND a.status = 'pending' AND a.due_at <= c.due_at
+               ORDER BY a.id, c.due_at, c.id) t
+         WHERE i.id = t.id AND i.in_digest AND i.digest_id IS NULL AND i.status = 'pending')
        SELECT c.*${also ? `, ${also} AS extra` : ''} FROM claimed c`,
       [ids, businessNow, leaseMs, LATE_AFTER_MS],
     );
