@@ -86,12 +86,15 @@ describe('SMTP server refusing, then accepting', () => {
   it('4xx twice then accepted: each email delivered once, after the 30 s and 2 min waits; a 5xx fails the delivery with the reply', async () => {
     const waits: number[] = [];
     for (const round of [1, 2]) {
+      const reply = round === 1 ? '451 4.3.0 Try again later (1)' : '421 4.3.0 Try again later (2)';
+      // Attempts count up when an attempt is claimed, so wait for the attempt's outcome too: its
+      // reply recorded (until then the row still shows the previous round's reply).
       const rows = await waitFor(`refusal ${round} of every busy@ email`, async () => {
         const r = await rowsOf('busyMail');
-        return r.every((x) => x.attempts === round && x.nextAttemptAt && x.status === 'pending') ? r : null;
+        return r.every((x) => x.attempts === round && x.nextAttemptAt && x.status === 'pending' && x.lastError?.includes(`(${round})`)) ? r : null;
       }, 60_000);
       for (const r of rows) {
-        expect(r.lastError).toContain(round === 1 ? '451 4.3.0 Try again later (1)' : '421 4.3.0 Try again later (2)');
+        expect(r.lastError).toContain(reply);
         waits.push(waitGiven(r));
       }
       // Let the backoff pass.
