@@ -5,8 +5,9 @@ import { renderAlertEmail, renderDigestEmail, type RenderedEmail } from './alert
 import type { DeliveryQueue } from './delivery-queue.js';
 import type { AlertPayload } from './payload.js';
 import type { DeliveryRecord, DeliveryRepository } from './delivery-repository.js';
+import { Coalescer } from './coalescer.js';
 import { MailError, type Mailer } from './mailer.js';
-import type { SendingSubscription, SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
+import type { SendingJson, SendingSubscription, SubscriptionRecord, SubscriptionRepository } from './subscription-repository.js';
 import type { WebhookSender } from './webhook-sender.js';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'retrying' | 'failed' | 'cancelled';
@@ -38,16 +39,29 @@ export class DeliveryProcessor {
     private readonly options: DeliveryProcessorOptions,
   ) {}
 
+  /**
+   * Claims made while one is in flight go together in one statement, which also reads each
+   * delivery's subscription (and its signing secrets); the business clock is read per statement,
+   * right before it runs. Likewise "sent" marks: each send still waits for its own commit.
+   */
+  private readonly claims = new Coalescer((ids: string[]) =>
+    this.deliveries.claimMany<SendingJson | null>(ids, this.clock.now(), this.options.leaseMs, this.subscriptions.sendingJsonSql('c.subscription_id')),
+  );
+  private readonly sentMarks = new Coalescer(async (ids: string[]) => {
+    await this.deliveries.markSentMany(ids);
+    return ids.map(() => undefined);
+  });
+
   async process(deliveryId: string): Promise<DeliveryOutcome> {
-    const delivery = await this.deliveries.claim(deliveryId, this.clock.now(), this.options.leaseMs);
-    if (!delivery) return 'skipped';
-    const outcome = await this.send(delivery);
+    const claimed = await this.claims.run(deliveryId);
+    if (!claimed) return 'skipped';
+    const delivery = claimed.delivery;
+    const outcome = await this.send(delivery, this.subscriptions.sendingFromJson(claimed.extra));
     this.options.onOutcome?.(outcome.outcome, delivery, outcome.detail);
     return outcome.outcome;
   }
 
-  private async send(delivery: DeliveryRecord): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
-    const sub = await this.subscriptions.getForSending(delivery.subscriptionId);
+  private async send(delivery: DeliveryRecord, sub: SendingSubscription | null): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
     const confirming = delivery.kind === 'subscription_confirmation' && sub?.status === 'pending_confirmation';
     if (!sub || (sub.status !== 'active' && !confirming)) {
       const reason = `subscription is ${sub?.status ?? 'deleted'}`;
@@ -97,14 +111,14 @@ export class DeliveryProcessor {
       }
       return this.retryOrFail(delivery, EMAIL_RETRY_DELAYS_MS, `SMTP: ${err.message}`);
     }
-    await this.deliveries.markSent(delivery.id);
+    await this.sentMarks.run(delivery.id);
     return { outcome: 'sent' };
   }
 
   private async sendWebhook(delivery: DeliveryRecord, sub: SendingSubscription): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
     const result = await this.webhooks.send({ url: sub.url!, secrets: sub.signingSecrets, messageId: delivery.id, body: JSON.stringify(delivery.payload) });
     if (result.ok) {
-      await this.deliveries.markSent(delivery.id);
+      await this.sentMarks.run(delivery.id);
       // Only an endpoint that was failing has a failure clock to stop (saves a query per message).
       if (sub.failingSince) await this.subscriptions.noteWebhookSuccess(sub.id);
       return { outcome: 'sent' };

@@ -106,6 +106,12 @@ const toRecord = (r: Row): DeliveryRecord => ({
 const UNLEASED = '(locked_until IS NULL OR locked_until < now())';
 
 /**
+ * The rows of `$1` (uuid[]), locked in id order first: statements that update several rows lock
+ * them in one order, so two of them at once (two workers) wait for each other, never deadlock.
+ */
+const LOCK_IN_ID_ORDER = 'locked AS (SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)';
+
+/**
  * The `deliveries` table: the truth about every alert. State changes are single conditional
  * UPDATEs (compare-and-set on status and lease), so concurrent sweeps and workers cannot both win.
  */
@@ -215,27 +221,47 @@ export class DeliveryRepository {
    * backoff, and no other worker holds it. Counts the attempt. Null: nothing to do now.
    */
   async claim(id: string, businessNow: Date, leaseMs: number): Promise<DeliveryRecord | null> {
+    return (await this.claimMany([id], businessNow, leaseMs))[0]?.delivery ?? null;
+  }
+
+  /**
+   * `claim` for several deliveries in one statement (one round trip, one commit), in the order of
+   * `ids` (null: not taken, or taken for an earlier place of the same id), each with `also`: an SQL expression over the claimed row `c` (e.g.
+   * its subscription as JSON) read in the same statement, returned as `extra`.
+   */
+  async claimMany<T = never>(ids: string[], businessNow: Date, leaseMs: number, also?: string): Promise<({ delivery: DeliveryRecord; extra: T } | null)[]> {
     // A digest takes its alerts in the same statement as its first attempt: every alert of its
     // subscription that is pending, due by the digest's due time and in no other digest. Later
     // attempts (a resend after a crash) carry the same ones, so it is the same message.
     // Lateness is settled at the first attempt too, by the clock that sends it (the plan's flag
     // may predate a clock jump that the sweep has not re-planned yet), and never changes after.
-    const { rows } = await this.pool.query<Row>(
-      `WITH claimed AS (
+    const { rows } = await this.pool.query<Row & { extra: T }>(
+      `WITH ${LOCK_IN_ID_ORDER},
+       claimed AS (
          UPDATE deliveries SET locked_until = now() + make_interval(secs => $3::double precision / 1000),
              late = CASE WHEN attempts = 0 THEN late OR $2::timestamptz - due_at > make_interval(secs => $4::double precision / 1000) ELSE late END,
              attempts = attempts + 1, updated_at = now()
-         WHERE id = $1 AND status = 'pending' AND due_at <= $2 AND ${UNLEASED} AND NOT in_digest
+         WHERE id IN (SELECT id FROM locked) AND status = 'pending' AND due_at <= $2 AND ${UNLEASED} AND NOT in_digest
            AND (next_attempt_at IS NULL OR next_attempt_at <= now())
          RETURNING ${COLUMNS}),
        taken AS (
-         UPDATE deliveries i SET digest_id = c.id, updated_at = now() FROM claimed c
-         WHERE c.kind = '${DIGEST_KIND}' AND c.attempts = 1 AND i.subscription_id = c.subscription_id
-           AND i.in_digest AND i.digest_id IS NULL AND i.status = 'pending' AND i.due_at <= c.due_at)
-       SELECT * FROM claimed`,
-      [id, businessNow, leaseMs, LATE_AFTER_MS],
+         -- Two digests of one subscription claimed together: each alert goes to the earlier one.
+         UPDATE deliveries i SET digest_id = t.digest_id, updated_at = now()
+         FROM (SELECT DISTINCT ON (a.id) a.id, c.id AS digest_id FROM claimed c JOIN deliveries a ON a.subscription_id = c.subscription_id
+               WHERE c.kind = '${DIGEST_KIND}' AND c.attempts = 1
+                 AND a.in_digest AND a.digest_id IS NULL AND a.status = 'pending' AND a.due_at <= c.due_at
+               ORDER BY a.id, c.due_at, c.id) t
+         WHERE i.id = t.id AND i.in_digest AND i.digest_id IS NULL AND i.status = 'pending')
+       SELECT c.*${also ? `, ${also} AS extra` : ''} FROM claimed c`,
+      [ids, businessNow, leaseMs, LATE_AFTER_MS],
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    const byId = new Map(rows.map((r) => [r.id, { delivery: toRecord(r), extra: r.extra }]));
+    // An id asked twice (two jobs of one delivery at once) was taken once: the first gets it.
+    return ids.map((id) => {
+      const taken = byId.get(id) ?? null;
+      byId.delete(id);
+      return taken;
+    });
   }
 
   /** Per digest subscription: the due time of its earliest alert not yet taken into a digest. */
@@ -283,10 +309,16 @@ export class DeliveryRepository {
   }
 
   async markSent(id: string): Promise<void> {
+    await this.markSentMany([id]);
+  }
+
+  /** `markSent` for several deliveries in one statement (one commit). */
+  async markSentMany(ids: string[]): Promise<void> {
     await this.pool.query(
-      `UPDATE deliveries SET status = 'sent', sent_at = now(), locked_until = NULL, next_attempt_at = NULL, last_error = NULL, updated_at = now()
-       WHERE id = $1 AND status = 'pending'`,
-      [id],
+      `WITH ${LOCK_IN_ID_ORDER}
+       UPDATE deliveries SET status = 'sent', sent_at = now(), locked_until = NULL, next_attempt_at = NULL, last_error = NULL, updated_at = now()
+       WHERE id IN (SELECT id FROM locked) AND status = 'pending'`,
+      [ids],
     );
   }
 

@@ -115,6 +115,9 @@ interface SecretColumns {
   previous_valid: boolean | null;
 }
 
+/** A subscription with its secret columns as `row_to_json` gives it (`sendingJsonSql`). */
+export type SendingJson = Row & SecretColumns;
+
 /**
  * Subscriptions in PostgreSQL. Every change bumps `alert_scheduler_state.revision` in the same
  * statement batch, which makes the workers sweep at once.
@@ -220,6 +223,29 @@ export class SubscriptionRepository {
   async getForSending(id: string): Promise<SendingSubscription | null> {
     const { rows } = await this.pool.query<Row & SecretColumns>(`SELECT ${COLUMNS}, ${SECRET_COLUMNS} FROM subscriptions WHERE id = $1`, [id]);
     return rows[0] ? { ...toRecord(rows[0]), signingSecrets: this.openSecrets(rows[0]) } : null;
+  }
+
+  /**
+   * What `getForSending` reads, as one SQL expression (a JSON object, NULL when there is no such
+   * subscription) for the subscription whose id is `idSql`: lets the delivery claim read it in
+   * the same statement. Turn its value into a record with `sendingFromJson`.
+   */
+  sendingJsonSql(idSql: string): string {
+    return `(SELECT row_to_json(x) FROM (SELECT ${COLUMNS}, ${SECRET_COLUMNS} FROM subscriptions WHERE id = ${idSql}) x)`;
+  }
+
+  sendingFromJson(json: SendingJson | null): SendingSubscription | null {
+    if (!json) return null;
+    // JSON carries timestamps as text.
+    const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+    const row: Row = {
+      ...json,
+      previous_secret_expires_at: date(json.previous_secret_expires_at),
+      failing_since: date(json.failing_since),
+      created_at: date(json.created_at)!,
+      updated_at: date(json.updated_at)!,
+    };
+    return { ...toRecord(row), signingSecrets: this.openSecrets(json) };
   }
 
   private openSecrets(r: SecretColumns | undefined): string[] {

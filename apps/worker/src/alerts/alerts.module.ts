@@ -82,7 +82,8 @@ function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock, me
     // Never the message or the secret: ids, kinds and the error text only.
     onOutcome: (outcome, d, detail) => {
       if (outcome !== 'skipped') metrics.deliveryOutcomes.inc({ outcome });
-      if (outcome === 'sent') logger.log(`delivery ${d.id} (${d.kind}${d.mandateId ? ` ${d.mandateId}` : ''}) sent, attempt ${d.attempts}`);
+      // A line per message sent costs CPU in a fan-out: at debug (outcomes are counted in metrics).
+      if (outcome === 'sent') logger.debug(`delivery ${d.id} (${d.kind}${d.mandateId ? ` ${d.mandateId}` : ''}) sent, attempt ${d.attempts}`);
       else logger.warn(`delivery ${d.id} (${d.kind}) ${outcome}${detail ? `: ${detail}` : ''}`);
     },
   });
