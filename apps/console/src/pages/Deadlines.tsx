@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, MANDATE_TYPES, type UpcomingItem } from '../api';
 import { CountdownBadge } from '../components/Badges';
 import { DocLink } from '../components/DocLink';
@@ -8,11 +8,12 @@ import { Empty, QueryProblem, QueryView } from '../components/Status';
 import { Timeline } from '../components/Timeline';
 import { addDays, formatDate, humanize, isoDate, mandateLabel, todayUtc } from '../format';
 import { agendaItemName, useAgendaItems, useClock } from '../queries';
+import { useUrlParams } from '../components/useUrlParams';
 
 const WINDOWS = [30, 90, 180, 365, 730, 1825];
 
 export function Deadlines() {
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams, clearParams] = useUrlParams();
   const clock = useClock();
   const agenda = useAgendaItems();
   const clockToday = clock.data ? isoDate(clock.data.now) : null;
@@ -28,12 +29,7 @@ export function Deadlines() {
     placeholderData: keepPreviousData,
   });
 
-  function setParam(name: string, value: string) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  }
+  const setParam = (name: string, value: string) => updateParams({ [name]: value });
 
   return (
     <section>
@@ -65,7 +61,7 @@ export function Deadlines() {
           options={(agenda.data?.items ?? []).map((a) => ({ value: a.id, label: agendaItemName(agenda.data?.items, a.id) }))}
         />
         {(asOfParam || type || agendaItem || params.get('within')) && (
-          <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams(), { replace: true })}>
+          <button type="button" className="secondary" onClick={() => clearParams()}>
             Reset filters
           </button>
         )}

@@ -1,11 +1,12 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, DELIVERY_STATUSES, type Delivery, type Subscription } from '../api';
 import { StatusBadge } from '../components/Badges';
 import { SelectField } from '../components/Field';
 import { Empty, ErrorMessage, Loading, QueryProblem } from '../components/Status';
 import { formatInstant, humanize } from '../format';
 import { useClock } from '../queries';
+import { useUrlParams } from '../components/useUrlParams';
 
 const PENDING_POLL_MS = 2_000;
 const DUE_SOON_MS = 60_000;
@@ -15,7 +16,7 @@ function subscriptionLabel(s: Subscription): string {
 }
 
 export function Deliveries() {
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const subscription = params.get('subscription') ?? '';
   const status = params.get('status') ?? '';
   const subs = useQuery({ queryKey: ['subscriptions'], queryFn: api.subscriptions });
@@ -37,12 +38,7 @@ export function Deliveries() {
   });
   const byId = new Map((subs.data?.items ?? []).map((s) => [s.id, s]));
 
-  function setParam(name: string, value: string) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  }
+  const setParam = (name: string, value: string) => updateParams({ [name]: value });
 
   const items = (feed.data?.pages ?? []).flatMap((p) => p.items);
   return (

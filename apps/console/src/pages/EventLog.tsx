@@ -1,10 +1,10 @@
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { api, EVENT_TYPES, type EventEnvelope } from '../api';
 import { EventItem } from '../components/EventItem';
 import { SelectField, TextField } from '../components/Field';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
+import { useUrlParams } from '../components/useUrlParams';
 
 const PAGE = 50;
 
@@ -14,7 +14,7 @@ function eventDate(e: EventEnvelope): string {
 }
 
 export function EventLog() {
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams, clearParams] = useUrlParams();
   const type = params.get('type') ?? '';
   const streamId = params.get('streamId') ?? '';
   const from = params.get('from') ?? '';
@@ -31,12 +31,7 @@ export function EventLog() {
     placeholderData: keepPreviousData,
   });
 
-  function setParam(name: string, value: string) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  }
+  const setParam = (name: string, value: string) => updateParams({ [name]: value });
 
   // The API filters by date too (from/to); filtering again here keeps the view right either way.
   const events = (feed.data?.pages ?? [])
@@ -67,7 +62,7 @@ export function EventLog() {
             className="secondary"
             onClick={() => {
               setStreamInput('');
-              setParams(new URLSearchParams(), { replace: true });
+              clearParams();
             }}
           >
             Clear filters

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, type MandateDetail } from '../api';
 import { useCan } from '../auth';
 import { CountdownBadge, StatusBadge } from '../components/Badges';
@@ -11,10 +11,11 @@ import { NamesList } from '../components/Names';
 import { Empty, QueryProblem, QueryView } from '../components/Status';
 import { formatDate, humanize, isoToUtcInput, mandateLabel, textLang, utcInputToIso } from '../format';
 import { agendaItemName, useAgendaItems } from '../queries';
+import { useUrlParams } from '../components/useUrlParams';
 
 export function MandatePage() {
   const { id = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const asOf = params.get('asOf') ?? '';
   const knownAt = params.get('knownAt') ?? '';
   const mandate = useQuery({
@@ -30,14 +31,7 @@ export function MandatePage() {
           m={m}
           asOf={asOf}
           knownAt={knownAt}
-          onParams={(updates) => {
-            const next = new URLSearchParams(params);
-            for (const [name, v] of Object.entries(updates)) {
-              if (v) next.set(name, v);
-              else next.delete(name);
-            }
-            setParams(next, { replace: true });
-          }}
+          onParams={updateParams}
         />
       )}
     </QueryView>

@@ -1,17 +1,18 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, MANDATE_TYPES } from '../api';
 import { CountdownBadge, StatusBadge } from '../components/Badges';
 import { SelectField, TextField } from '../components/Field';
 import { Empty, QueryProblem, QueryView } from '../components/Status';
 import { formatDate, humanize, mandateLabel } from '../format';
 import { agendaItemName, useAgendaItems } from '../queries';
+import { useUrlParams } from '../components/useUrlParams';
 
 const STATUSES = ['active', 'expired', 'terminated', 'not_established'];
 
 export function Mandates() {
-  const [params, setParams] = useSearchParams();
+  const [params, updateParams] = useUrlParams();
   const agenda = useAgendaItems();
   const filters = {
     q: params.get('q') ?? '',
@@ -34,12 +35,7 @@ export function Mandates() {
     placeholderData: keepPreviousData,
   });
 
-  function setParam(name: string, value: string) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  }
+  const setParam = (name: string, value: string) => updateParams({ [name]: value });
 
   return (
     <section>
