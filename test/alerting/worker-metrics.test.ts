@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,19 +6,10 @@ import { BusinessClock } from '#libs/clock';
 import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
+import { spawnSourceWorker, type Child } from '../resilience/support/children.js';
+import { freePort } from '../resilience/support/instances.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { appendFact, flushPrefix, MINUSMA, REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';
-
-/** The `npm run start:worker` entry point, run from the sources under test. */
-const WORKER_ARGS = ['--conditions=source', '--import', './test/support/ts-loader.mjs', 'apps/launcher/src/worker.ts'];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** One value of the Prometheus text, by metric name and labels as written (`{outcome="sent"}`). */
 function sample(text: string, series: string): number | undefined {
@@ -37,7 +26,7 @@ describe('worker /metrics', () => {
   let db: TestDatabase;
   let pool: ReturnType<typeof createPool>;
   let port: number;
-  let worker: ChildProcess | undefined;
+  let worker: Child | undefined;
   const smtp = new TestSmtpServer();
   const receiver = new TestWebhookReceiver();
   const prefix = testPrefix('wmetrics');
@@ -64,29 +53,22 @@ describe('worker /metrics', () => {
     await clock.set(new Date('2021-05-31T09:05:00Z')); // the 30-day reminder is due
     await clock.close();
     port = await freePort();
-    worker = spawn(process.execPath, WORKER_ARGS, {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: db.url,
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        SMTP_URL: smtp.url,
-        PUBLIC_URL: 'https://watch.example.org',
-        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-        DATA_DIR: `/tmp/${prefix}`,
-        WORKER_METRICS_PORT: String(port),
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    worker = spawnSourceWorker({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: 'https://watch.example.org',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      DATA_DIR: `/tmp/${prefix}`,
+      WORKER_METRICS_PORT: String(port),
     });
   });
 
   afterAll(async () => {
-    if (worker && worker.exitCode === null && worker.signalCode === null) {
-      worker.kill('SIGTERM');
-      await new Promise((r) => worker!.once('exit', r));
-    }
+    await worker?.kill('SIGTERM');
     await receiver.stop();
     await smtp.stop();
     await pool?.end();

@@ -69,46 +69,7 @@ export class ProjectionRunner {
    * another process holds this projection right now.
    */
   async runBatch(projector: Projector): Promise<number | null> {
-    await this.ensureCheckpoints();
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [LOCK_SPACE, hashCode(projector.name)]);
-      if (!lock.rows[0].ok) {
-        await client.query('ROLLBACK');
-        return null;
-      }
-      // Read before any write: this transaction gets its id only at its first write, so it does
-      // not hold back the gap-safe horizon of its own read.
-      const cp = await client.query<{ tx: string; position: string }>(
-        'SELECT transaction_id::text AS tx, position::text AS position FROM projection_checkpoints WHERE name = $1',
-        [projector.name],
-      );
-      const from: FeedPosition = { transactionId: cp.rows[0].tx, position: cp.rows[0].position };
-      const rows = await this.store.readAllWithPositions(from, this.batchSize, client);
-      if (rows.length === 0) {
-        await client.query('ROLLBACK');
-        return 0;
-      }
-      await projector.apply(
-        client,
-        rows.map((r) => r.event),
-      );
-      const last = rows[rows.length - 1].at;
-      await client.query('UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = $1', [
-        projector.name,
-        last.transactionId,
-        last.position,
-      ]);
-      await client.query('COMMIT');
-      this.options.onBatch?.(projector.name, rows.length);
-      return rows.length;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    return this.runBatchTogether([projector]);
   }
 
   /** Projects everything readable now, for every projector (or one). Returns events read. */
@@ -221,7 +182,7 @@ export class ProjectionRunner {
    * One batch for several projections that stand at the same checkpoint: the events are read
    * once and applied by each in the same transaction, which moves all their checkpoints. Returns
    * the events read, 0 when up to date, or null when a projection is held by another process or
-   * the checkpoints differ (then use runBatch).
+   * the checkpoints differ (then one projection at a time). `runBatch` is the case of one.
    *
    * With `ahead` (a rebuild), the next page of the feed is read on another connection while
    * this batch is applied, and the next call uses it if its checkpoint is where that read
@@ -250,6 +211,8 @@ export class ProjectionRunner {
         await client.query('ROLLBACK');
         return null;
       }
+      // Read before any write: this transaction gets its id only at its first write, so it does
+      // not hold back the gap-safe horizon of its own read.
       const from: FeedPosition = { transactionId: cps.rows[0].tx, position: cps.rows[0].position };
       const rows = (await ahead?.take(from, limit)) ?? (await this.store.readAllWithPositions(from, limit, client));
       if (rows.length === 0) {
