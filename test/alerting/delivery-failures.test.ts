@@ -45,7 +45,11 @@ describe('delivery failures', () => {
     await world.pool.query(`UPDATE deliveries SET next_attempt_at = now() WHERE id = $1`, [retrying.id]);
     await world.sweep();
     await waitFor('the retry to be delivered', () => world.smtp.received.some((m) => m.mail.messageId === `<${retrying.id}@localhost>`));
-    const [sent] = await world.deliveries.forSubscription(subscription.id);
+    // The row is marked sent after the server's acceptance, in a commit of its own: wait for it.
+    const [sent] = await waitFor('the retry marked sent', async () => {
+      const rows = await world.deliveries.forSubscription(subscription.id);
+      return rows[0]?.status !== 'pending' ? rows : null;
+    });
     expect(sent.status).toBe('sent');
     expect(sent.attempts).toBe(2);
   });
