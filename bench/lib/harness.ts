@@ -83,8 +83,16 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
   return { ms: now() - t, value };
 }
 
+/** The tables printed since the last result file: each result file keeps its benchmark's (see bench/report.ts). */
+const printed: PrintedTable[] = [];
+export interface PrintedTable {
+  title: string;
+  rows: Record<string, unknown>[];
+}
+
 /** Prints rows as an aligned text table (first row's keys are the columns). */
 export function printTable(title: string, rows: Record<string, unknown>[]): void {
+  printed.push({ title, rows });
   console.log(`\n${title}`);
   if (rows.length === 0) {
     console.log('  (no rows)');
@@ -139,7 +147,8 @@ export async function writeResults(name: string, data: Record<string, unknown>):
   const dir = path.join(repoRoot, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  await writeFile(file, JSON.stringify({ ...data, loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)) }, null, 2) + '\n');
+  const tables = printed.splice(0);
+  await writeFile(file, JSON.stringify({ ...data, loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)), finishedAt: new Date().toISOString(), tables }, null, 2) + '\n');
   console.log(`\nresults: ${path.relative(repoRoot, file)}`);
   return file;
 }
