@@ -1,7 +1,7 @@
 import { ourAppender, rawAppender, type Appender } from './lib/appenders.js';
 import { runAppendWorkload, type AppendRun } from './lib/append-workload.js';
 import { withBenchDatabase } from './lib/db.js';
-import { isMain, log, machineInfo, median, printTable, round, verdict, writeResults } from './lib/harness.js';
+import { isMain, log, machineInfo, median, meterDatabaseWork, printTable, round, verdict, writeResults } from './lib/harness.js';
 
 /**
  * Benchmark 2 — batched append: 100 events per call (one stream, exact expected version),
@@ -14,20 +14,38 @@ const CALLS_PER_STREAM = 2;
 const BATCH = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
+/** Per event, steadier than events/s on a shared machine (see meterDatabaseWork). */
+interface Cost {
+  nodeCpuUs: number;
+  pgCpuUs: number;
+  walBytes: number;
+}
+
 export async function benchAppendBatch(): Promise<Record<string, unknown>> {
   return withBenchDatabase('batch', async (db, pool) => {
     const machine = await machineInfo(pool);
     const contenders: Record<string, Appender> = { ours: await ourAppender(db.url, WRITERS), raw: await rawAppender(db.url, WRITERS) };
     const keys = Object.keys(contenders);
-    const runs: (AppendRun & { key: string })[] = [];
+    const runs: (AppendRun & { key: string; cost: Cost })[] = [];
     try {
       for (const key of keys) await runAppendWorkload(contenders[key], { writers: WRITERS, streams: 8, callsPerStream: 2, batch: BATCH, prefix: `warm-${key}` });
       for (let r = 0; r < ROUNDS; r++) {
         for (const key of r % 2 ? [...keys].reverse() : keys) {
           await pool.query('CHECKPOINT');
-          const run = await runAppendWorkload(contenders[key], { writers: WRITERS, streams: STREAMS, callsPerStream: CALLS_PER_STREAM, batch: BATCH, prefix: `b${r}-${key}` });
-          runs.push({ ...run, key });
-          log(`round ${r + 1}/${ROUNDS} ${run.contender}: ${Math.round(run.eventsPerSec).toLocaleString('en-US')} events/s`);
+          let metered: Omit<Awaited<ReturnType<typeof meterDatabaseWork>>, 'value'> | null = null;
+          const run = await runAppendWorkload(
+            contenders[key],
+            { writers: WRITERS, streams: STREAMS, callsPerStream: CALLS_PER_STREAM, batch: BATCH, prefix: `b${r}-${key}` },
+            async (timed) => {
+              const { value, ...m } = await meterDatabaseWork(pool, timed);
+              metered = m;
+              return value;
+            },
+          );
+          const m = metered!;
+          const cost: Cost = { nodeCpuUs: (m.nodeCpuMs * 1000) / run.events, pgCpuUs: (m.pgCpuMs * 1000) / run.events, walBytes: m.walBytes / run.events };
+          runs.push({ ...run, key, cost });
+          log(`round ${r + 1}/${ROUNDS} ${run.contender}: ${Math.round(run.eventsPerSec).toLocaleString('en-US')} events/s, per event: Node ${round(cost.nodeCpuUs, 1)} µs, PostgreSQL ${round(cost.pgCpuUs, 1)} µs CPU, ${Math.round(cost.walBytes)} WAL bytes`);
         }
       }
     } finally {
@@ -46,6 +64,9 @@ export async function benchAppendBatch(): Promise<Record<string, unknown>> {
           'rounds (events/s)': mine.map((r) => Math.round(r.eventsPerSec)).join(' / '),
           'call p50 ms': median(mine.map((r) => r.callLatency.p50Ms)),
           'call p99 ms': median(mine.map((r) => r.callLatency.p99Ms)),
+          'Node CPU µs/event': round(median(mine.map((r) => r.cost.nodeCpuUs)), 1),
+          'PostgreSQL CPU µs/event': round(median(mine.map((r) => r.cost.pgCpuUs)), 1),
+          'WAL bytes/event': Math.round(median(mine.map((r) => r.cost.walBytes))),
         };
       }),
     );

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { EventStore, encodeCursor, FEED_START, type FeedPosition } from '#libs/event-store';
 import { allProjectors, ProjectionRunner, type Projector } from '#libs/projections';
 import { createPool } from '#libs/db';
+import { createTestDatabase } from '../test/support/db.js';
 import { doneWith, loadedDatabase } from './lib/fixture.js';
 import { isMain, log, machineInfo, median, now, printTable, round, summarize, writeResults } from './lib/harness.js';
 import { preloadEvents, validateSample } from './lib/workload.js';
@@ -16,6 +17,7 @@ import { preloadEvents, validateSample } from './lib/workload.js';
 const TOTAL = Number(process.env.BENCH_FEED_EVENTS ?? 1_000_000);
 const SMALL = 10_000;
 const PAGE_LIMITS = [100, 500, 1000];
+const PAGE_REPS = 11; // per cursor and limit; the first is a warm-up
 const BATCH = 20_000; // pages of the scans = ProjectionRunner's default rebuild batch size
 const REBUILD_DEADLINE_MS = Number(process.env.BENCH_REBUILD_DEADLINE_MS ?? 900_000);
 
@@ -33,30 +35,53 @@ async function cursorsAt(pool: pg.Pool): Promise<FeedPosition[]> {
   return out;
 }
 
-/** Median time of a readAll page of each limit, at cursors spread over the feed. */
-async function pageCosts(pool: pg.Pool, store: EventStore, label: string): Promise<Record<string, unknown>[]> {
-  const cursors = await cursorsAt(pool);
-  // The feed shows events once every older transaction of the cluster has ended, and other work
-  // on the same server may hold one open for a while: wait until the preloaded events are readable.
-  const lastCursor = encodeCursor(cursors[cursors.length - 1]);
-  const limit = Math.max(...PAGE_LIMITS);
-  for (const deadline = now() + 120_000; (await store.readAll(lastCursor, limit)).events.length < limit; ) {
-    if (now() > deadline) throw new Error('the preloaded events did not become readable within 120 s (a transaction held open elsewhere?)');
-    await new Promise((r) => setTimeout(r, 200));
+interface PagedStore {
+  label: string;
+  pool: pg.Pool;
+  store: EventStore;
+}
+
+/**
+ * Median time of a readAll page of each limit, at cursors spread over the feed, for several stores
+ * measured in alternation (one page of each in turn), so that the machine's load at the moment
+ * falls on all of them alike: the ratio between them is what says whether the cost is flat.
+ */
+async function pageCosts(stores: PagedStore[]): Promise<Record<string, unknown>[]> {
+  const cursorsOf = new Map<PagedStore, (FeedPosition | typeof FEED_START)[]>();
+  for (const s of stores) {
+    const cursors = await cursorsAt(s.pool);
+    // The feed shows events once every older transaction of the cluster has ended, and other work
+    // on the same server may hold one open for a while: wait until the preloaded events are readable.
+    const lastCursor = encodeCursor(cursors[cursors.length - 1]);
+    const limit = Math.max(...PAGE_LIMITS);
+    for (const deadline = now() + 120_000; (await s.store.readAll(lastCursor, limit)).events.length < limit; ) {
+      if (now() > deadline) throw new Error('the preloaded events did not become readable within 120 s (a transaction held open elsewhere?)');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    cursorsOf.set(s, [FEED_START, ...cursors]);
   }
   const rows: Record<string, unknown>[] = [];
+  for (const s of stores) {
+    for (const limit of PAGE_LIMITS) rows.push({ store: s.label, limit });
+  }
   for (const limit of PAGE_LIMITS) {
-    const samples: number[] = [];
-    for (let rep = 0; rep < 5; rep++) {
-      for (const c of [FEED_START, ...cursors]) {
-        const t = now();
-        const page = await store.readAll(c === FEED_START ? null : encodeCursor(c), limit);
-        samples.push(now() - t);
-        if (page.events.length !== limit) throw new Error(`readAll returned ${page.events.length} of ${limit}`);
+    const samples = new Map<PagedStore, number[]>(stores.map((s) => [s, []]));
+    for (let rep = 0; rep < PAGE_REPS; rep++) {
+      for (let i = 0; i < 4; i++) {
+        for (const s of rep % 2 ? [...stores].reverse() : stores) {
+          const c = cursorsOf.get(s)![i];
+          const t = now();
+          const page = await s.store.readAll(c === FEED_START ? null : encodeCursor(c), limit);
+          // The first repetition warms the cache and the prepared plan.
+          if (rep > 0) samples.get(s)!.push(now() - t);
+          if (page.events.length !== limit) throw new Error(`readAll returned ${page.events.length} of ${limit}`);
+        }
       }
     }
-    const s = summarize(samples.slice(4)); // first repetition warms the cache and the prepared plan
-    rows.push({ store: label, limit, 'p50 ms': s.p50Ms, 'p90 ms': s.p90Ms, 'µs/event': round((s.p50Ms * 1000) / limit, 1) });
+    for (const s of stores) {
+      const m = summarize(samples.get(s)!);
+      Object.assign(rows.find((r) => r.store === s.label && r.limit === limit)!, { 'p50 ms': m.p50Ms, 'p90 ms': m.p90Ms, 'µs/event': round((m.p50Ms * 1000) / limit, 1) });
+    }
   }
   return rows;
 }
@@ -120,17 +145,11 @@ async function feedScan(store: EventStore): Promise<{ rows: number; ms: number }
 }
 
 export async function benchFeed(): Promise<Record<string, unknown>> {
-  let small: Record<string, unknown>[] = [];
   let preloadMs = 0;
   // The loaded database is shared with the API benchmark when both run in one process.
   const fixture = await loadedDatabase(TOTAL, async (pool) => {
-    const store = new EventStore(pool);
-    log(`preloading ${SMALL.toLocaleString('en-US')} events`);
-    const pre1 = await preloadEvents(pool, 0, SMALL);
-    small = await pageCosts(pool, store, `${SMALL / 1000}k events`);
-    log(`preloading up to ${TOTAL.toLocaleString('en-US')} events`);
-    const pre2 = await preloadEvents(pool, SMALL, TOTAL);
-    preloadMs = pre1.ms + pre2.ms;
+    log(`preloading ${TOTAL.toLocaleString('en-US')} events`);
+    preloadMs = (await preloadEvents(pool, 0, TOTAL)).ms;
   });
   const pool = createPool(fixture.db.url, { max: 8, applicationName: 'bench-feed' });
   try {
@@ -139,7 +158,22 @@ export async function benchFeed(): Promise<Record<string, unknown>> {
     const sampled = await validateSample(pool);
     const preloadRate = (TOTAL / preloadMs) * 1000;
     log(`preloaded at ${Math.round(preloadRate).toLocaleString('en-US')} events/s; ${sampled} sampled events valid`);
-    const large = await pageCosts(pool, store, `${TOTAL / 1e6}M events`);
+    // The page cost at 1M against a store of 10k events of the same shape, measured side by side.
+    const smallDb = await createTestDatabase('benchsmallfeed');
+    const smallPool = createPool(smallDb.url, { max: 2, applicationName: 'bench-feed-small' });
+    let pages: Record<string, unknown>[];
+    try {
+      await preloadEvents(smallPool, 0, SMALL);
+      pages = await pageCosts([
+        { label: `${SMALL / 1000}k events`, pool: smallPool, store: new EventStore(smallPool) },
+        { label: `${TOTAL / 1e6}M events`, pool, store },
+      ]);
+    } finally {
+      await smallPool.end();
+      await smallDb.drop();
+    }
+    const small = pages.filter((r) => r.store === `${SMALL / 1000}k events`);
+    const large = pages.filter((r) => r.store !== `${SMALL / 1000}k events`);
 
     log('raw scan');
     const raw = await rawScan(pool);
@@ -222,7 +256,7 @@ export async function benchFeed(): Promise<Record<string, unknown>> {
         })(),
       ],
     );
-    printTable('Gap-safe readAll page cost (median over cursors at 0/10/50/80% of the feed)', [...small, ...large]);
+    printTable('Gap-safe readAll page cost (median over cursors at 0/10/50/80% of the feed; the two stores measured in alternation)', [...small, ...large]);
     const flat = PAGE_LIMITS.map((limit) => {
       const a = small.find((r) => r.limit === limit)!['p50 ms'] as number;
       const b = large.find((r) => r.limit === limit)!['p50 ms'] as number;

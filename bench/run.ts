@@ -9,6 +9,7 @@ import { releaseSharedFixture, shareFixture } from './lib/fixture.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { log, now, printTable, repoRoot, round, writeResults } from './lib/harness.js';
+import { writeLatestRun } from './report.js';
 
 /**
  * `npm run bench [-- name…]`: every benchmark, one after the other in this process (the 1M-event
@@ -90,10 +91,6 @@ if (f) {
   }
   for (const x of f.pageCost.flat) rows.push({ benchmark: '3 readAll page', figure: `cost at 1M / at 10k, limit ${x.limit}`, measured: `${x.ratio1MOver10k}×`, target: '≈ 1× (flat)', verdict: x.ratio1MOver10k < 1.5 ? 'MET' : 'MISSED' });
 }
-const api = results.api;
-if (api) {
-  for (const r of api.rows.filter((x: R) => String(x.load).startsWith('500'))) add('4 API', `${r.endpoint}: p99 at ${r['req/s']} req/s (asked 500)`, r['p99 ms'], 25, ' ms', true);
-}
 const fo = results.fanout;
 if (fo) {
   const n = (v: number) => v.toLocaleString('en-US');
@@ -103,13 +100,17 @@ if (fo) {
   rows.push({ benchmark: '4 alert fan-out', figure: `${n(fo.workload.emails)} + ${n(fo.workload.webhooks)} together: s with 1 / 2 workers (ours/raw)`, measured: `${fo.summary.togetherSecondsOneWorker} / ${fo.summary.togetherSecondsTwoWorkers} (${fo.summary.oursOverRawTogether}×)`, target: '(none)', verdict: '' });
   if (fo.summary.costGrowth !== null) rows.push({ benchmark: '7 growth', figure: 'fan-out µs/delivery, largest / smallest count (CPU µs)', measured: `${fo.summary.costGrowth}× (${fo.summary.cpuCostGrowth}×)`, target: '≈ 1× (flat)', verdict: fo.summary.costGrowth <= 1.5 ? 'MET' : 'MISSED' });
 }
+const api = results.api;
+if (api) {
+  for (const r of api.rows.filter((x: R) => String(x.load).startsWith('500'))) add('5 API', `${r.endpoint}: p99 at ${r['req/s']} req/s (asked 500)`, r['p99 ms'], 25, ' ms', true);
+}
 const imp = results.import;
 if (imp) {
-  rows.push({ benchmark: '5 import', figure: 'press releases/s (parse / full import)', measured: `${imp.pressReleases.parse.docsPerSec} / ${imp.pressReleases.import.docsPerSec}`, target: '(none)', verdict: '' });
-  rows.push({ benchmark: '5 import', figure: 'seed documents/s (parse)', measured: `${imp.seed.parse.docsPerSec}`, target: '(none)', verdict: '' });
+  rows.push({ benchmark: '6 import', figure: 'press releases/s (parse / full import)', measured: `${imp.pressReleases.parse.docsPerSec} / ${imp.pressReleases.import.docsPerSec}`, target: '(none)', verdict: '' });
+  rows.push({ benchmark: '6 import', figure: 'seed documents/s (parse)', measured: `${imp.seed.parse.docsPerSec}`, target: '(none)', verdict: '' });
 }
 const g = results.growth;
-if (g) rows.push({ benchmark: '6 growth', figure: 'append µs/event at 1M / at 10k (ours/raw-corrected)', measured: `${g.summary.oursCostGrowth}× (${g.summary.oursOverRawGrowth}×)`, target: '≈ 1× (flat)', verdict: g.summary.oursOverRawGrowth >= 0.67 ? 'MET' : 'MISSED' });
+if (g) rows.push({ benchmark: '7 growth', figure: 'append µs/event at 1M / at 10k (ours/raw-corrected)', measured: `${g.summary.oursCostGrowth}× (${g.summary.oursOverRawGrowth}×)`, target: '≈ 1× (flat)', verdict: g.summary.oursOverRawGrowth >= 0.67 ? 'MET' : 'MISSED' });
 printTable(`Summary (${Math.round((now() - t0) / 1000)} s in all)`, rows);
 await writeResults('summary', {
   rows,
@@ -118,6 +119,7 @@ await writeResults('summary', {
   fromEarlierRuns: Object.keys(results).filter((k) => results[k].fromEarlierRun),
   seconds: Math.round((now() - t0) / 1000),
 });
+await writeLatestRun();
 if (failures.length) {
   console.error(`failed: ${failures.join(', ')}`);
   process.exitCode = 1;

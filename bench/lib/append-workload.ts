@@ -29,7 +29,12 @@ export interface AppendRun {
  * never fails, so the figure is the cost of a checked append, not of retries. Events are built
  * before the clock starts.
  */
-export async function runAppendWorkload(appender: Appender, w: AppendWorkload): Promise<AppendRun> {
+export async function runAppendWorkload(
+  appender: Appender,
+  w: AppendWorkload,
+  /** Wraps the timed part only (e.g. `meterDatabaseWork`), not the building of the events. */
+  around: <T>(timed: () => Promise<T>) => Promise<T> = (timed) => timed(),
+): Promise<AppendRun> {
   const streamsPerWriter = Math.ceil(w.streams / w.writers);
   const plan: { stream: string; events: NewEvent[]; expected: number }[][] = Array.from({ length: w.writers }, () => []);
   for (let call = 0; call < w.callsPerStream; call++) {
@@ -45,10 +50,12 @@ export async function runAppendWorkload(appender: Appender, w: AppendWorkload): 
     }
   }
   const opsPerWriter = Math.max(...plan.map((p) => p.length));
-  const { elapsedMs, latenciesMs } = await runConcurrent(w.writers, opsPerWriter, async (wr, i) => {
-    const op = plan[wr][i];
-    if (op) await appender.append(op.stream, op.events, op.expected);
-  });
+  const { elapsedMs, latenciesMs } = await around(() =>
+    runConcurrent(w.writers, opsPerWriter, async (wr, i) => {
+      const op = plan[wr][i];
+      if (op) await appender.append(op.stream, op.events, op.expected);
+    }),
+  );
   const calls = plan.reduce((a, p) => a + p.length, 0);
   const events = calls * w.batch;
   return { contender: appender.name, events, calls, elapsedMs, eventsPerSec: (events / elapsedMs) * 1000, callLatency: summarize(latenciesMs) };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,8 +83,16 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
   return { ms: now() - t, value };
 }
 
+/** The tables printed since the last result file: each result file keeps its benchmark's (see bench/report.ts). */
+const printed: PrintedTable[] = [];
+export interface PrintedTable {
+  title: string;
+  rows: Record<string, unknown>[];
+}
+
 /** Prints rows as an aligned text table (first row's keys are the columns). */
 export function printTable(title: string, rows: Record<string, unknown>[]): void {
+  printed.push({ title, rows });
   console.log(`\n${title}`);
   if (rows.length === 0) {
     console.log('  (no rows)');
@@ -138,7 +147,8 @@ export async function writeResults(name: string, data: Record<string, unknown>):
   const dir = path.join(repoRoot, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  await writeFile(file, JSON.stringify({ ...data, loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)) }, null, 2) + '\n');
+  const tables = printed.splice(0);
+  await writeFile(file, JSON.stringify({ ...data, loadAverageAtEnd: os.loadavg().map((l) => round(l, 2)), finishedAt: new Date().toISOString(), tables }, null, 2) + '\n');
   console.log(`\nresults: ${path.relative(repoRoot, file)}`);
   return file;
 }
@@ -153,4 +163,37 @@ export const log = (msg: string): void => console.log(`[${new Date().toISOString
 /** Whether this module is the process's entry point (so each bench runs alone or from run-all). */
 export function isMain(metaUrl: string): boolean {
   return process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(metaUrl);
+}
+
+/** User + system CPU milliseconds of a process so far (Linux /proc); 0 once it is gone. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What a piece of database work costs, independent of how busy the machine is: the CPU time of
+ * this process and of the PostgreSQL backends connected to the pool's database (other than the
+ * meter's own), and the WAL bytes written meanwhile (the whole server's: run nothing else on it
+ * while measuring). Wall-clock throughput swings 2-3x with the load on a shared machine; these
+ * do far less, so they show where a contender's time goes.
+ */
+export async function meterDatabaseWork<T>(pool: Pick<pg.Pool, 'query'>, work: () => Promise<T>): Promise<{ value: T; nodeCpuMs: number; pgCpuMs: number; walBytes: number }> {
+  const backends = async () =>
+    (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid);
+  const pids = await backends();
+  const before = new Map(pids.map((pid) => [pid, processCpuMs(pid)]));
+  const lsn = (await pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn;
+  const cpu0 = process.cpuUsage();
+  const value = await work();
+  const cpu = process.cpuUsage(cpu0);
+  const wal = await pool.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint::text AS bytes', [lsn]);
+  // Backends that connected during the work count from zero.
+  const pgCpuMs = (await backends()).reduce((sum, pid) => sum + processCpuMs(pid) - (before.get(pid) ?? 0), 0);
+  return { value, nodeCpuMs: (cpu.user + cpu.system) / 1000, pgCpuMs, walBytes: Number(wal.rows[0].bytes) };
 }
