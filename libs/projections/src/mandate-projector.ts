@@ -84,6 +84,18 @@ function summaryOf(state: MandateState, timeline: TimelineEntry[]): MandateSumma
   return summary;
 }
 
+/** A copy of `s` at `version` (spelled out: an object spread plus overrides is slow on Node 20, see the domain's timelineEntry). */
+const withVersion = (s: MandateSummary, version: number): MandateSummary => ({
+  format: 3,
+  undated: s.undated,
+  mandateId: s.mandateId,
+  version,
+  view: s.view,
+  expiry: s.expiry,
+  termination: s.termination,
+  decision: s.decision,
+});
+
 const isSummary = (s: unknown): s is MandateSummary => (s as MandateSummary | null)?.format === 3;
 
 /** An extension without an adoption date: it takes the recording date, and may be stale (see TimelineEntry.stale). */
@@ -140,8 +152,10 @@ export class MandateProjector implements Projector {
       let state: MandateState; // the facts whose timeline/report rows this batch writes
       if (known && !known.undated && fresh.every((e) => APPENDABLE.has(e.type) && !isUndatedExtension(e))) {
         // Fast path: new facts only; earlier rows stay as they are.
-        state = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), { ...initialMandateState(id), version: known.version });
-        summary = { ...known, version: state.version };
+        const start = initialMandateState(id);
+        start.version = known.version;
+        state = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), start);
+        summary = withVersion(known, state.version);
         const entries = mandateTimeline(state);
         mergeTimeline(summary, entries);
         pushTimeline(timelineRows, id, entries);
