@@ -11,6 +11,7 @@ import {
   type TimelineEntry,
 } from '#libs/domain';
 import type { EventStore, StoredEvent } from '#libs/event-store';
+import { arrayLiteral } from './pg-arrays.js';
 import type { Projector } from './projector.js';
 
 const MANDATE_STREAM = 'mandate-';
@@ -140,7 +141,7 @@ export class MandateProjector implements Projector {
 
     const mandateRows: Record<string, unknown>[] = [];
     const markRows: Record<string, unknown>[] = []; // existing mandates whose names etc. did not change
-    const timelineRows: Record<string, unknown>[] = [];
+    const timelineRows = new TimelineRows();
     const reportRows: Record<string, unknown>[] = [];
     const replaced: string[] = []; // mandates whose timeline and reports are rewritten whole
     for (const [id, list] of byMandate) {
@@ -158,13 +159,13 @@ export class MandateProjector implements Projector {
         summary = withVersion(known, state.version);
         const entries = mandateTimeline(state);
         mergeTimeline(summary, entries);
-        pushTimeline(timelineRows, id, entries);
+        timelineRows.push(id, entries);
       } else if (!known && prior === undefined && list[0].version === 1) {
         // A new mandate: the batch holds its whole history.
         state = list.reduce((s, e) => evolveMandate(s, foldable(e)), initialMandateState(id));
         const entries = mandateTimeline(state);
         summary = summaryOf(state, entries);
-        pushTimeline(timelineRows, id, entries);
+        timelineRows.push(id, entries);
       } else {
         // Corrections, re-establishment, or a state of an older format: refold from the stream
         // (up to the last event of this batch, never past it) and rewrite the mandate's rows.
@@ -173,7 +174,7 @@ export class MandateProjector implements Projector {
         state = history.filter((e) => HANDLED.has(e.type) && e.version <= upTo).reduce((s, e) => evolveMandate(s, foldable(e)), initialMandateState(id));
         const entries = mandateTimeline(state);
         summary = summaryOf(state, entries);
-        pushTimeline(timelineRows, id, entries);
+        timelineRows.push(id, entries);
         replaced.push(id);
       }
       const reports = state.facts.some((f) => f.type === 'ReportRequested') ? mandateView(state, { asOf: FAR_FUTURE }).reportRequests : [];
@@ -239,11 +240,11 @@ export class MandateProjector implements Projector {
       await tx.query('DELETE FROM report_requests WHERE mandate_id = ANY($1::text[])', [replaced]);
     }
     if (timelineRows.length > 0) {
+      const c = timelineRows;
       await tx.query(
         `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at, date_known)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, mandate_id text, kind text, effective_on date,
-            expires_on date, decision text, seq bigint, recorded_at timestamptz, date_known boolean)`,
-        [JSON.stringify(timelineRows)],
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::bigint[], $8::timestamptz[], $9::boolean[])`,
+        [c.eventId, c.mandateId, c.kind, c.effectiveOn, c.expiresOn, c.decision, c.seq, c.recordedAt, c.dateKnown].map(arrayLiteral),
       );
     }
     await this.insertReports(tx, reportRows);
@@ -298,20 +299,35 @@ function mandateRow(id: string, s: MandateSummary): Record<string, unknown> {
   };
 }
 
-function pushTimeline(rows: Record<string, unknown>[], mandateId: string, entries: TimelineEntry[]): void {
-  for (const t of entries) {
-    rows.push({
-      event_id: t.eventId,
-      mandate_id: mandateId,
-      kind: t.kind,
-      effective_on: t.effectiveOn,
+/** mandate_timeline rows to insert, one array per column (see arrayLiteral). */
+class TimelineRows {
+  readonly eventId: string[] = [];
+  readonly mandateId: string[] = [];
+  readonly kind: string[] = [];
+  readonly effectiveOn: string[] = [];
+  readonly expiresOn: (string | null)[] = [];
+  readonly decision: (string | null)[] = [];
+  readonly seq: number[] = [];
+  readonly recordedAt: string[] = [];
+  readonly dateKnown: boolean[] = [];
+
+  get length(): number {
+    return this.eventId.length;
+  }
+
+  push(mandateId: string, entries: TimelineEntry[]): void {
+    for (const t of entries) {
+      this.eventId.push(t.eventId);
+      this.mandateId.push(mandateId);
+      this.kind.push(t.kind);
+      this.effectiveOn.push(t.effectiveOn);
       // A stale entry sets no expiry and no last decision in the SQL "as of" reads either.
-      expires_on: t.stale ? null : t.expiresOn,
-      decision: t.stale ? null : t.decision,
-      seq: t.seq,
-      recorded_at: t.recordedAt,
-      date_known: t.dateKnown,
-    });
+      this.expiresOn.push(t.stale ? null : t.expiresOn);
+      this.decision.push(t.stale ? null : t.decision);
+      this.seq.push(t.seq);
+      this.recordedAt.push(t.recordedAt);
+      this.dateKnown.push(t.dateKnown);
+    }
   }
 }
 
