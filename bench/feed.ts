@@ -155,9 +155,9 @@ export async function benchFeed(): Promise<Record<string, unknown>> {
     const projectors: Projector[] = allProjectors(store).map((p) => ({
       name: p.name,
       reset: (tx) => p.reset(tx),
-      apply: async (tx, events) => {
+      apply: async (tx, events, carry) => {
         const t = now();
-        await p.apply(tx, events);
+        await p.apply(tx, events, carry);
         applyMs.set(p.name, (applyMs.get(p.name) ?? 0) + now() - t);
       },
     }));

@@ -116,7 +116,8 @@ export class MandateProjector implements Projector {
   /** `store` reads a mandate's stream when a batch needs its whole history (corrections). */
   constructor(private readonly store: EventStore) {}
 
-  async apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void> {
+  /** `carry`: the summaries of every mandate row by id (complete: a mandate not in it has no row). */
+  async apply(tx: pg.PoolClient, events: StoredEvent[], carry?: Map<string, unknown>): Promise<void> {
     const byMandate = new Map<string, StoredEvent[]>();
     const orphanReports: StoredEvent[] = [];
     for (const e of events) {
@@ -130,20 +131,26 @@ export class MandateProjector implements Projector {
         orphanReports.push(e);
       }
     }
-    if (byMandate.size > 0) await this.applyMandates(tx, byMandate);
+    if (byMandate.size > 0) await this.applyMandates(tx, byMandate, carry);
     if (orphanReports.length > 0) await this.insertReports(tx, orphanReports.map((e) => reportRow(e, null)));
   }
 
-  private async applyMandates(tx: pg.PoolClient, byMandate: Map<string, StoredEvent[]>): Promise<void> {
-    const ids = [...byMandate.keys()];
-    const existing = await tx.query<{ id: string; state: unknown }>('SELECT id, state FROM mandates WHERE id = ANY($1::text[])', [ids]);
-    const stored = new Map(existing.rows.map((r) => [r.id, r.state]));
+  private async applyMandates(tx: pg.PoolClient, byMandate: Map<string, StoredEvent[]>, carry?: Map<string, unknown>): Promise<void> {
+    // The summaries as committed: from the rebuild's memory (it holds every row this rebuild
+    // wrote, and nothing else can have written one) or read back from the rows.
+    let stored: Map<string, unknown>;
+    if (carry) stored = carry;
+    else {
+      const existing = await tx.query<{ id: string; state: unknown }>('SELECT id, state FROM mandates WHERE id = ANY($1::text[])', [[...byMandate.keys()]]);
+      stored = new Map(existing.rows.map((r) => [r.id, r.state]));
+    }
 
     const mandateRows: Record<string, unknown>[] = [];
     const markRows: Record<string, unknown>[] = []; // existing mandates whose names etc. did not change
     const timelineRows = new TimelineRows();
     const reportRows: Record<string, unknown>[] = [];
     const replaced: string[] = []; // mandates whose timeline and reports are rewritten whole
+    const written: [string, MandateSummary][] = []; // the summary of each mandate row this batch writes
     for (const [id, list] of byMandate) {
       const prior = stored.get(id);
       const known = isSummary(prior) ? prior : null;
@@ -192,6 +199,7 @@ export class MandateProjector implements Projector {
       }
       if (known && summary.view === known.view) markRows.push(marksRow(id, summary));
       else mandateRows.push(mandateRow(id, summary));
+      written.push([id, summary]);
     }
     if (markRows.length > 0) {
       // The fast path changes only what the marks decide (the usual case: extensions).
@@ -248,6 +256,8 @@ export class MandateProjector implements Projector {
       );
     }
     await this.insertReports(tx, reportRows);
+    // Only now: `stored` may be the carry, and the writes above tell updates from inserts by it.
+    if (carry) for (const [id, summary] of written) carry.set(id, summary);
   }
 
   private async insertReports(tx: pg.PoolClient, rows: Record<string, unknown>[]): Promise<void> {
