@@ -10,13 +10,13 @@ import { preloadEvents, validateSample } from './lib/workload.js';
  * Benchmark 3 — global feed and projection rebuild over 1,000,000 preloaded events (mandates
  * round-robin over ~5,000 streams, 5% meetings): rebuild every projection from 0
  * (`ProjectionRunner.rebuild()`) vs a raw keyset SELECT scan of the table in the same order and
- * page size (20,000), and vs reading the feed through `readAll` without projecting. Also the gap-safe
+ * page size (50,000), and vs reading the feed through `readAll` without projecting. Also the gap-safe
  * `readAll` page cost at 10k vs 1M events.
  */
 const TOTAL = Number(process.env.BENCH_FEED_EVENTS ?? 1_000_000);
 const SMALL = 10_000;
 const PAGE_LIMITS = [100, 500, 1000];
-const BATCH = 20_000; // pages of the scans = ProjectionRunner's default rebuild batch size
+const BATCH = 50_000; // pages of the scans = ProjectionRunner's default rebuild batch size
 const REBUILD_DEADLINE_MS = Number(process.env.BENCH_REBUILD_DEADLINE_MS ?? 900_000);
 
 /** Cursors at ~10%, 50% and 90% of the feed (keyset positions). */

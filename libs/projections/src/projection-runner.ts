@@ -6,8 +6,11 @@ import type { Projector } from './projector.js';
 export interface ProjectionRunnerOptions {
   batchSize?: number;
   /**
-   * Events per batch of a rebuild (default max(batchSize, 20,000)): a rebuild reads the feed once
-   * for all projections, and larger batches fold more events into each read-model row written.
+   * Events per batch of a rebuild (default max(batchSize, 50,000)): a rebuild reads the feed once
+   * for all projections, and larger batches fold more events into each read-model row written
+   * (bench, 1M events over 5,000 mandates: 20 rewrites of each mandate row instead of 50 at
+   * 20,000, PostgreSQL CPU 29-31 -> 23-24 µs/event). A batch of 50,000 keeps Node busy for well
+   * under a second between two statements of its transaction, far from the 15 s idle timeout.
    */
   rebuildBatchSize?: number;
   /**
@@ -52,7 +55,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2000;
-    this.rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.batchSize, 20_000);
+    this.rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.batchSize, 50_000);
   }
 
   private async ensureCheckpoints(): Promise<void> {
