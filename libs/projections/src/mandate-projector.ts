@@ -201,16 +201,23 @@ export class MandateProjector implements Projector {
       else mandateRows.push(mandateRow(id, summary));
       written.push([id, summary]);
     }
-    if (markRows.length > 0) {
-      // The fast path changes only what the marks decide (the usual case: extensions).
-      await tx.query(
-        `UPDATE mandates AS m SET expires_on = x.expires_on, terminated_on = x.terminated_on, status = x.status,
-            last_decision = x.last_decision, stream_version = x.stream_version, state = x.state, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(${MARKS_RECORD})
-         WHERE m.id = x.id`,
-        [JSON.stringify(markRows)],
-      );
-    }
+    // The fast path changes only what the marks decide (the usual case: extensions). Sent now,
+    // awaited after the timeline's arrays are built: PostgreSQL updates the rows meanwhile (the
+    // client sends a transaction's queries one after another, in the order they were made).
+    const marksWritten =
+      markRows.length > 0
+        ? tx.query(
+            `UPDATE mandates AS m SET expires_on = x.expires_on, terminated_on = x.terminated_on, status = x.status,
+                last_decision = x.last_decision, stream_version = x.stream_version, state = x.state, updated_at = now()
+             FROM jsonb_to_recordset($1::jsonb) AS x(${MARKS_RECORD})
+             WHERE m.id = x.id`,
+            [JSON.stringify(markRows)],
+          )
+        : null;
+    marksWritten?.catch(() => undefined); // awaited below: an early failure is not an unhandled rejection meanwhile
+    const c = timelineRows;
+    const timelineColumns = [c.eventId, c.mandateId, c.kind, c.effectiveOn, c.expiresOn, c.decision, c.seq, c.recordedAt, c.dateKnown].map(arrayLiteral);
+    await marksWritten;
 
     // Rows that exist are updated in place (cheaper than an upsert's speculative insertion);
     // new mandates are inserted.
@@ -248,11 +255,10 @@ export class MandateProjector implements Projector {
       await tx.query('DELETE FROM report_requests WHERE mandate_id = ANY($1::text[])', [replaced]);
     }
     if (timelineRows.length > 0) {
-      const c = timelineRows;
       await tx.query(
         `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at, date_known)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::bigint[], $8::timestamptz[], $9::boolean[])`,
-        [c.eventId, c.mandateId, c.kind, c.effectiveOn, c.expiresOn, c.decision, c.seq, c.recordedAt, c.dateKnown].map(arrayLiteral),
+        timelineColumns,
       );
     }
     await this.insertReports(tx, reportRows);
