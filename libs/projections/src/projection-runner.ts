@@ -140,8 +140,8 @@ export class ProjectionRunner {
   /** Rebuilds one projection (or all) from the start of the feed. */
   async rebuild(only?: string): Promise<number> {
     await this.ensureCheckpoints();
-    // What each projector carries from one batch to the next (see Carry), from its empty tables on.
-    const carries = new Map<string, Carry>();
+    // What each projector carries from one batch to the next (see RebuildCarry), from its empty tables on.
+    const carries = new Map<string, RebuildCarry>();
     for (const p of this.projectors) {
       if (only && p.name !== only) continue;
       const client = await this.pool.connect();
@@ -200,7 +200,7 @@ export class ProjectionRunner {
    * With `carries` (a rebuild), each projector gets its carry-over memory when the checkpoint row
    * was last written by the transaction that last used that memory, and loses it otherwise.
    */
-  async runBatchTogether(projectors: Projector[], limit = this.batchSize, ahead?: ReadAhead, carries?: Map<string, Carry>): Promise<number | null> {
+  async runBatchTogether(projectors: Projector[], limit = this.batchSize, ahead?: ReadAhead, carries?: Map<string, RebuildCarry>): Promise<number | null> {
     if (projectors.length === 0) return 0;
     await this.ensureCheckpoints();
     const names = projectors.map((p) => p.name);
@@ -223,7 +223,7 @@ export class ProjectionRunner {
         await client.query('ROLLBACK');
         return null;
       }
-      const carried = new Map<string, Carry>();
+      const carried = new Map<string, RebuildCarry>();
       for (const row of cps.rows) {
         const carry = carries?.get(row.name);
         if (carry && carry.writer === row.writer) carried.set(row.name, carry);
@@ -354,7 +354,7 @@ export class ProjectionRunner {
  * transaction that did not commit leaves the older one. (`xmin` is a 32-bit transaction id: a
  * repeat would take 4 billion transactions during one rebuild.)
  */
-interface Carry {
+export interface RebuildCarry {
   writer: string;
   memory: Map<string, unknown>;
 }
