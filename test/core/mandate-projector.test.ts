@@ -119,6 +119,52 @@ describe('mandate projection, incremental vs rebuild', () => {
     expect(await paged.waitFor(last, 20_000)).toBe(true);
     expect(await snapshotReadModels(pool)).toEqual(incremental);
 
+    // A rebuild carries the mandate summaries from batch to batch in memory only while its own
+    // batches follow each other: here another process empties every projection, or projects a
+    // batch of all of them, between two of its batches (when it asks the pool for the next
+    // batch's connection), and the rebuild must notice and read the tables instead.
+    const interfere: Record<string, (n: number) => Promise<void>> = {
+      'another reset': async () => {
+        await pool.query(`BEGIN; TRUNCATE mandates, mandate_timeline, report_requests, meetings, decisions, agenda_items;
+          UPDATE projection_checkpoints SET transaction_id = '0'::xid8, position = 0; COMMIT`);
+      },
+      'another batch': async () => {
+        const other = new ProjectionRunner(pool, store, allProjectors(store));
+        expect(await other.runBatchTogether(other.projectors, 11)).toBe(11);
+      },
+    };
+    for (const [what, act] of Object.entries(interfere)) {
+      const carried: boolean[] = [];
+      const projectors = allProjectors(store).map((p) =>
+        p.name === 'mandates' ? { name: p.name, tables: p.tables, reset: p.reset.bind(p), apply: (tx: pg.PoolClient, events: never[], carry?: Map<string, unknown>) => (carried.push(!!carry), p.apply(tx, events, carry)) } : p,
+      );
+      let connects = 0;
+      const hooked = Object.create(pool) as pg.Pool;
+      // Promise-style connect() is the runner's (resets, then one per batch); pg-pool's own
+      // query() passes a callback.
+      hooked.connect = ((cb?: never) => (cb ? pool.connect(cb) : (++connects === 4 + 3 ? act(connects) : Promise.resolve()).then(() => pool.connect()))) as pg.Pool['connect'];
+      const interfered = new ProjectionRunner(hooked, store, projectors, { batchSize: 5, rebuildBatchSize: 37 });
+      await interfered.rebuild();
+      expect(await interfered.waitFor(last, 20_000)).toBe(true);
+      expect(await snapshotReadModels(pool), what).toEqual(incremental);
+      expect(carried.slice(0, 3), what).toEqual([true, true, false]); // two batches carried, then the interference is seen
+    }
+
+    // A rebuild that fails half-way (a crash) resumes from its checkpoint with the same result.
+    let applied = 0;
+    const failing = allProjectors(store).map((p) =>
+      p.name === 'mandates'
+        ? { name: p.name, tables: p.tables, reset: p.reset.bind(p), apply: async (tx: pg.PoolClient, events: never[], carry?: Map<string, unknown>) => {
+            if (++applied === 4) throw new Error('crash');
+            await p.apply(tx, events, carry);
+          } }
+        : p,
+    );
+    await expect(new ProjectionRunner(pool, store, failing, { batchSize: 5, rebuildBatchSize: 37 }).rebuild()).rejects.toThrow('crash');
+    const resumed = new ProjectionRunner(pool, store, allProjectors(store), { batchSize: 37 });
+    expect(await resumed.waitFor(last, 20_000)).toBe(true);
+    expect(await snapshotReadModels(pool)).toEqual(incremental);
+
     // "Upcoming" reads the timeline entries expiring in the window and keeps those no later
     // entry supersedes: it must list exactly the mandates whose expiry as of that date (the
     // fold's view) falls in the window, in expiry order.

@@ -11,6 +11,7 @@ import {
   type TimelineEntry,
 } from '#libs/domain';
 import type { EventStore, StoredEvent } from '#libs/event-store';
+import { arrayLiteral } from './pg-arrays.js';
 import type { Projector } from './projector.js';
 
 const MANDATE_STREAM = 'mandate-';
@@ -84,6 +85,18 @@ function summaryOf(state: MandateState, timeline: TimelineEntry[]): MandateSumma
   return summary;
 }
 
+/** A copy of `s` at `version` (spelled out: an object spread plus overrides is slow on Node 20, see the domain's timelineEntry). */
+const withVersion = (s: MandateSummary, version: number): MandateSummary => ({
+  format: 3,
+  undated: s.undated,
+  mandateId: s.mandateId,
+  version,
+  view: s.view,
+  expiry: s.expiry,
+  termination: s.termination,
+  decision: s.decision,
+});
+
 const isSummary = (s: unknown): s is MandateSummary => (s as MandateSummary | null)?.format === 3;
 
 /** An extension without an adoption date: it takes the recording date, and may be stale (see TimelineEntry.stale). */
@@ -103,7 +116,8 @@ export class MandateProjector implements Projector {
   /** `store` reads a mandate's stream when a batch needs its whole history (corrections). */
   constructor(private readonly store: EventStore) {}
 
-  async apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void> {
+  /** `carry`: the summaries of every mandate row by id (complete: a mandate not in it has no row). */
+  async apply(tx: pg.PoolClient, events: StoredEvent[], carry?: Map<string, unknown>): Promise<void> {
     const byMandate = new Map<string, StoredEvent[]>();
     const orphanReports: StoredEvent[] = [];
     for (const e of events) {
@@ -117,20 +131,26 @@ export class MandateProjector implements Projector {
         orphanReports.push(e);
       }
     }
-    if (byMandate.size > 0) await this.applyMandates(tx, byMandate);
+    if (byMandate.size > 0) await this.applyMandates(tx, byMandate, carry);
     if (orphanReports.length > 0) await this.insertReports(tx, orphanReports.map((e) => reportRow(e, null)));
   }
 
-  private async applyMandates(tx: pg.PoolClient, byMandate: Map<string, StoredEvent[]>): Promise<void> {
-    const ids = [...byMandate.keys()];
-    const existing = await tx.query<{ id: string; state: unknown }>('SELECT id, state FROM mandates WHERE id = ANY($1::text[])', [ids]);
-    const stored = new Map(existing.rows.map((r) => [r.id, r.state]));
+  private async applyMandates(tx: pg.PoolClient, byMandate: Map<string, StoredEvent[]>, carry?: Map<string, unknown>): Promise<void> {
+    // The summaries as committed: from the rebuild's memory (it holds every row this rebuild
+    // wrote, and nothing else can have written one) or read back from the rows.
+    let stored: Map<string, unknown>;
+    if (carry) stored = carry;
+    else {
+      const existing = await tx.query<{ id: string; state: unknown }>('SELECT id, state FROM mandates WHERE id = ANY($1::text[])', [[...byMandate.keys()]]);
+      stored = new Map(existing.rows.map((r) => [r.id, r.state]));
+    }
 
     const mandateRows: Record<string, unknown>[] = [];
     const markRows: Record<string, unknown>[] = []; // existing mandates whose names etc. did not change
-    const timelineRows: Record<string, unknown>[] = [];
+    const timelineRows = new TimelineRows();
     const reportRows: Record<string, unknown>[] = [];
     const replaced: string[] = []; // mandates whose timeline and reports are rewritten whole
+    const written: [string, MandateSummary][] = []; // the summary of each mandate row this batch writes
     for (const [id, list] of byMandate) {
       const prior = stored.get(id);
       const known = isSummary(prior) ? prior : null;
@@ -140,17 +160,19 @@ export class MandateProjector implements Projector {
       let state: MandateState; // the facts whose timeline/report rows this batch writes
       if (known && !known.undated && fresh.every((e) => APPENDABLE.has(e.type) && !isUndatedExtension(e))) {
         // Fast path: new facts only; earlier rows stay as they are.
-        state = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), { ...initialMandateState(id), version: known.version });
-        summary = { ...known, version: state.version };
+        const start = initialMandateState(id);
+        start.version = known.version;
+        state = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), start);
+        summary = withVersion(known, state.version);
         const entries = mandateTimeline(state);
         mergeTimeline(summary, entries);
-        pushTimeline(timelineRows, id, entries);
+        timelineRows.push(id, entries);
       } else if (!known && prior === undefined && list[0].version === 1) {
         // A new mandate: the batch holds its whole history.
         state = list.reduce((s, e) => evolveMandate(s, foldable(e)), initialMandateState(id));
         const entries = mandateTimeline(state);
         summary = summaryOf(state, entries);
-        pushTimeline(timelineRows, id, entries);
+        timelineRows.push(id, entries);
       } else {
         // Corrections, re-establishment, or a state of an older format: refold from the stream
         // (up to the last event of this batch, never past it) and rewrite the mandate's rows.
@@ -159,7 +181,7 @@ export class MandateProjector implements Projector {
         state = history.filter((e) => HANDLED.has(e.type) && e.version <= upTo).reduce((s, e) => evolveMandate(s, foldable(e)), initialMandateState(id));
         const entries = mandateTimeline(state);
         summary = summaryOf(state, entries);
-        pushTimeline(timelineRows, id, entries);
+        timelineRows.push(id, entries);
         replaced.push(id);
       }
       const reports = state.facts.some((f) => f.type === 'ReportRequested') ? mandateView(state, { asOf: FAR_FUTURE }).reportRequests : [];
@@ -177,17 +199,25 @@ export class MandateProjector implements Projector {
       }
       if (known && summary.view === known.view) markRows.push(marksRow(id, summary));
       else mandateRows.push(mandateRow(id, summary));
+      written.push([id, summary]);
     }
-    if (markRows.length > 0) {
-      // The fast path changes only what the marks decide (the usual case: extensions).
-      await tx.query(
-        `UPDATE mandates AS m SET expires_on = x.expires_on, terminated_on = x.terminated_on, status = x.status,
-            last_decision = x.last_decision, stream_version = x.stream_version, state = x.state, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(${MARKS_RECORD})
-         WHERE m.id = x.id`,
-        [JSON.stringify(markRows)],
-      );
-    }
+    // The fast path changes only what the marks decide (the usual case: extensions). Sent now,
+    // awaited after the timeline's arrays are built: PostgreSQL updates the rows meanwhile (the
+    // client sends a transaction's queries one after another, in the order they were made).
+    const marksWritten =
+      markRows.length > 0
+        ? tx.query(
+            `UPDATE mandates AS m SET expires_on = x.expires_on, terminated_on = x.terminated_on, status = x.status,
+                last_decision = x.last_decision, stream_version = x.stream_version, state = x.state, updated_at = now()
+             FROM jsonb_to_recordset($1::jsonb) AS x(${MARKS_RECORD})
+             WHERE m.id = x.id`,
+            [JSON.stringify(markRows)],
+          )
+        : null;
+    marksWritten?.catch(() => undefined); // awaited below: an early failure is not an unhandled rejection meanwhile
+    const c = timelineRows;
+    const timelineColumns = [c.eventId, c.mandateId, c.kind, c.effectiveOn, c.expiresOn, c.decision, c.seq, c.recordedAt, c.dateKnown].map(arrayLiteral);
+    await marksWritten;
 
     // Rows that exist are updated in place (cheaper than an upsert's speculative insertion);
     // new mandates are inserted.
@@ -227,12 +257,13 @@ export class MandateProjector implements Projector {
     if (timelineRows.length > 0) {
       await tx.query(
         `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at, date_known)
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, mandate_id text, kind text, effective_on date,
-            expires_on date, decision text, seq bigint, recorded_at timestamptz, date_known boolean)`,
-        [JSON.stringify(timelineRows)],
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::bigint[], $8::timestamptz[], $9::boolean[])`,
+        timelineColumns,
       );
     }
     await this.insertReports(tx, reportRows);
+    // Only now: `stored` may be the carry, and the writes above tell updates from inserts by it.
+    if (carry) for (const [id, summary] of written) carry.set(id, summary);
   }
 
   private async insertReports(tx: pg.PoolClient, rows: Record<string, unknown>[]): Promise<void> {
@@ -284,20 +315,35 @@ function mandateRow(id: string, s: MandateSummary): Record<string, unknown> {
   };
 }
 
-function pushTimeline(rows: Record<string, unknown>[], mandateId: string, entries: TimelineEntry[]): void {
-  for (const t of entries) {
-    rows.push({
-      event_id: t.eventId,
-      mandate_id: mandateId,
-      kind: t.kind,
-      effective_on: t.effectiveOn,
+/** mandate_timeline rows to insert, one array per column (see arrayLiteral). */
+class TimelineRows {
+  readonly eventId: string[] = [];
+  readonly mandateId: string[] = [];
+  readonly kind: string[] = [];
+  readonly effectiveOn: string[] = [];
+  readonly expiresOn: (string | null)[] = [];
+  readonly decision: (string | null)[] = [];
+  readonly seq: number[] = [];
+  readonly recordedAt: string[] = [];
+  readonly dateKnown: boolean[] = [];
+
+  get length(): number {
+    return this.eventId.length;
+  }
+
+  push(mandateId: string, entries: TimelineEntry[]): void {
+    for (const t of entries) {
+      this.eventId.push(t.eventId);
+      this.mandateId.push(mandateId);
+      this.kind.push(t.kind);
+      this.effectiveOn.push(t.effectiveOn);
       // A stale entry sets no expiry and no last decision in the SQL "as of" reads either.
-      expires_on: t.stale ? null : t.expiresOn,
-      decision: t.stale ? null : t.decision,
-      seq: t.seq,
-      recorded_at: t.recordedAt,
-      date_known: t.dateKnown,
-    });
+      this.expiresOn.push(t.stale ? null : t.expiresOn);
+      this.decision.push(t.stale ? null : t.decision);
+      this.seq.push(t.seq);
+      this.recordedAt.push(t.recordedAt);
+      this.dateKnown.push(t.dateKnown);
+    }
   }
 }
 

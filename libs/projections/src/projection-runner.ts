@@ -6,8 +6,11 @@ import type { Projector } from './projector.js';
 export interface ProjectionRunnerOptions {
   batchSize?: number;
   /**
-   * Events per batch of a rebuild (default max(batchSize, 20,000)): a rebuild reads the feed once
-   * for all projections, and larger batches fold more events into each read-model row written.
+   * Events per batch of a rebuild (default max(batchSize, 50,000)): a rebuild reads the feed once
+   * for all projections, and larger batches fold more events into each read-model row written
+   * (bench, 1M events over 5,000 mandates: 20 rewrites of each mandate row instead of 50 at
+   * 20,000, PostgreSQL CPU 29-31 -> 23-24 µs/event). A batch of 50,000 keeps Node busy for well
+   * under a second between two statements of its transaction, far from the 15 s idle timeout.
    */
   rebuildBatchSize?: number;
   /**
@@ -52,7 +55,7 @@ export class ProjectionRunner {
     private readonly options: ProjectionRunnerOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 2000;
-    this.rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.batchSize, 20_000);
+    this.rebuildBatchSize = options.rebuildBatchSize ?? Math.max(this.batchSize, 50_000);
   }
 
   private async ensureCheckpoints(): Promise<void> {
@@ -137,6 +140,8 @@ export class ProjectionRunner {
   /** Rebuilds one projection (or all) from the start of the feed. */
   async rebuild(only?: string): Promise<number> {
     await this.ensureCheckpoints();
+    // What each projector carries from one batch to the next (see RebuildCarry), from its empty tables on.
+    const carries = new Map<string, RebuildCarry>();
     for (const p of this.projectors) {
       if (only && p.name !== only) continue;
       const client = await this.pool.connect();
@@ -145,8 +150,12 @@ export class ProjectionRunner {
         // Wait for whoever is projecting it to finish its batch, then hold it while resetting.
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, hashCode(p.name)]);
         await p.reset(client);
-        await client.query(`UPDATE projection_checkpoints SET transaction_id = '0'::xid8, position = 0, updated_at = now() WHERE name = $1`, [p.name]);
+        const cp = await client.query<{ writer: string }>(
+          `UPDATE projection_checkpoints SET transaction_id = '0'::xid8, position = 0, updated_at = now() WHERE name = $1 RETURNING xmin::text AS writer`,
+          [p.name],
+        );
         await client.query('COMMIT');
+        carries.set(p.name, { writer: cp.rows[0].writer, memory: new Map() });
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
@@ -161,7 +170,7 @@ export class ProjectionRunner {
     const ahead = new ReadAhead(this.store, this.pool);
     try {
       for (;;) {
-        const n = await this.runBatchTogether(selected, this.rebuildBatchSize, ahead);
+        const n = await this.runBatchTogether(selected, this.rebuildBatchSize, ahead, carries);
         if (!n) break;
         total += n * selected.length;
       }
@@ -187,8 +196,11 @@ export class ProjectionRunner {
    * With `ahead` (a rebuild), the next page of the feed is read on another connection while
    * this batch is applied, and the next call uses it if its checkpoint is where that read
    * started: PostgreSQL reads and Node parses batch n+1 while batch n is written.
+   *
+   * With `carries` (a rebuild), each projector gets its carry-over memory when the checkpoint row
+   * was last written by the transaction that last used that memory, and loses it otherwise.
    */
-  async runBatchTogether(projectors: Projector[], limit = this.batchSize, ahead?: ReadAhead): Promise<number | null> {
+  async runBatchTogether(projectors: Projector[], limit = this.batchSize, ahead?: ReadAhead, carries?: Map<string, RebuildCarry>): Promise<number | null> {
     if (projectors.length === 0) return 0;
     await this.ensureCheckpoints();
     const names = projectors.map((p) => p.name);
@@ -203,13 +215,19 @@ export class ProjectionRunner {
         await client.query('ROLLBACK');
         return null;
       }
-      const cps = await client.query<{ tx: string; position: string }>(
-        'SELECT DISTINCT transaction_id::text AS tx, position::text AS position FROM projection_checkpoints WHERE name = ANY($1::text[])',
+      const cps = await client.query<{ name: string; tx: string; position: string; writer: string }>(
+        'SELECT name, transaction_id::text AS tx, position::text AS position, xmin::text AS writer FROM projection_checkpoints WHERE name = ANY($1::text[])',
         [names],
       );
-      if (cps.rows.length !== 1) {
+      if (new Set(cps.rows.map((r) => `${r.tx}.${r.position}`)).size !== 1) {
         await client.query('ROLLBACK');
         return null;
+      }
+      const carried = new Map<string, RebuildCarry>();
+      for (const row of cps.rows) {
+        const carry = carries?.get(row.name);
+        if (carry && carry.writer === row.writer) carried.set(row.name, carry);
+        else carries?.delete(row.name); // someone else moved it (or reset it) since: start over from the tables
       }
       // Read before any write: this transaction gets its id only at its first write, so it does
       // not hold back the gap-safe horizon of its own read.
@@ -221,16 +239,24 @@ export class ProjectionRunner {
       }
       ahead?.start(rows[rows.length - 1].at, limit);
       const events = rows.map((r) => r.event);
-      for (const p of projectors) await p.apply(client, events);
+      for (const p of projectors) await p.apply(client, events, carried.get(p.name)?.memory);
       const last = rows[rows.length - 1].at;
-      await client.query(
-        'UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = ANY($1::text[])',
+      const moved = await client.query<{ name: string; writer: string }>(
+        'UPDATE projection_checkpoints SET transaction_id = $2::xid8, position = $3, updated_at = now() WHERE name = ANY($1::text[]) RETURNING name, xmin::text AS writer',
         [names, last.transactionId, last.position],
       );
       await client.query('COMMIT');
+      // Committed: the memory now matches the rows this transaction wrote.
+      for (const row of moved.rows) {
+        const carry = carried.get(row.name);
+        if (carry) carry.writer = row.writer;
+      }
       for (const p of projectors) this.options.onBatch?.(p.name, rows.length);
       return rows.length;
     } catch (err) {
+      // The memory may hold this batch's changes: whether they were committed is not known (a
+      // failed COMMIT may have succeeded on the server), so the next batch reads the tables.
+      for (const name of names) carries?.delete(name);
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
@@ -317,6 +343,20 @@ export class ProjectionRunner {
       setTimeout(() => this.running && this.listen().catch(() => undefined), 1000).unref();
     }
   }
+}
+
+/**
+ * A projector's carry-over memory during a rebuild (what it would otherwise read back from its
+ * tables at each batch) and the transaction that last wrote its checkpoint row together with
+ * the rows the memory describes. The memory starts empty with the reset that empties the tables.
+ * A batch uses it only if the checkpoint row's `xmin` is still that transaction: any other
+ * writer of the checkpoint (another process's batch, a reset) gives the row a new `xmin`, and a
+ * transaction that did not commit leaves the older one. (`xmin` is a 32-bit transaction id: a
+ * repeat would take 4 billion transactions during one rebuild.)
+ */
+export interface RebuildCarry {
+  writer: string;
+  memory: Map<string, unknown>;
 }
 
 type FeedRows = Awaited<ReturnType<EventStore['readAllWithPositions']>>;

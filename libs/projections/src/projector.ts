@@ -8,7 +8,13 @@ import type { StoredEvent } from '#libs/event-store';
  */
 export interface Projector {
   readonly name: string;
-  apply(tx: pg.PoolClient, events: StoredEvent[]): Promise<void>;
+  /**
+   * With `carry` (during a rebuild), the projector may keep what it would otherwise read back
+   * from its tables at the next batch in this map: the runner hands over the same map only while
+   * every batch since the reset to empty tables was its own and committed (see
+   * ProjectionRunner.rebuild), and drops it otherwise. Without it, read everything from the tables.
+   */
+  apply(tx: pg.PoolClient, events: StoredEvent[], carry?: Map<string, unknown>): Promise<void>;
   /** Tables this projection writes (vacuumed and analysed after a rebuild). */
   readonly tables?: readonly string[];
   /** Removes every row of this projection (before a rebuild from the start). */
