@@ -46,11 +46,16 @@ describe('worker kill -9 during projection', () => {
     let workers = [await startWorker(), await startWorker()];
 
     let written = 0;
+    // Writing goes on until at least EVENTS are written and every kill is done: a victim must
+    // still have batches to run when it is killed (a fast machine could otherwise project all
+    // of them before the last kill, and the victim would never report the batch it waits for).
+    let killsDone = false;
+    const moreToWrite = () => written < EVENTS || !killsDone;
     const writer = async (w: number) => {
       const next = factGenerator(w * 104_729 + 7, 80, 60);
-      while (written < EVENTS) {
+      while (moreToWrite()) {
         const { streamId, expectedVersion, events } = await next((id) => store.streamVersion(id));
-        if (written >= EVENTS) break;
+        if (!moreToWrite()) break;
         written += events.length;
         try {
           await store.appendToStream(streamId, events, { expectedVersion });
@@ -64,14 +69,18 @@ describe('worker kill -9 during projection', () => {
 
     // Kill a worker right after it has reported a batch (so it is inside its next one), alternately.
     const killedMidBatch: number[] = [];
-    for (let k = 0; k < KILLS; k++) {
-      const victim = workers[k % 2];
-      const seen = victim.lines.filter((l) => typeof l.batch === 'number').length;
-      await victim.waitFor((l) => typeof l.batch === 'number' && (l.batch as number) > seen + 2);
-      await victim.kill('SIGKILL');
-      killedMidBatch.push(victim.lines.filter((l) => typeof l.batch === 'number').length);
-      children.delete(victim);
-      workers[k % 2] = await startWorker();
+    try {
+      for (let k = 0; k < KILLS; k++) {
+        const victim = workers[k % 2];
+        const seen = victim.lines.filter((l) => typeof l.batch === 'number').length;
+        await victim.waitFor((l) => typeof l.batch === 'number' && (l.batch as number) > seen + 2);
+        await victim.kill('SIGKILL');
+        killedMidBatch.push(victim.lines.filter((l) => typeof l.batch === 'number').length);
+        children.delete(victim);
+        workers[k % 2] = await startWorker();
+      }
+    } finally {
+      killsDone = true;
     }
     await writing;
     const total = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0].n;
