@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { bootstrapAdminKey } from '../../apps/api/src/auth/admin-key-bootstrap.js';
+import { generateApiKey } from '../../apps/api/src/auth/api-key.js';
 import { createApiApp } from '../../apps/api/src/create-app.js';
 import { createRuntime } from '../../apps/api/src/runtime.js';
 import { loadConfig } from '#libs/config';
@@ -21,6 +22,9 @@ const config = loadConfig({
   DATA_DIR: dataDir,
   REDIS_PREFIX: `mwbench-${process.pid}`,
   LOG_LEVEL: 'warn',
+  // A key of this run's own, upserted as an admin key: a kept fixture (BENCH_KEEP_FIXTURE) has
+  // an admin key already, so none would be generated, and its secret is not known here.
+  ADMIN_API_KEY: generateApiKey().key,
 });
 const quiet = new Writable({ write: (_c, _e, cb) => cb() });
 const runtime = await createRuntime(config, createLogger({ level: 'warn', destination: quiet }));
