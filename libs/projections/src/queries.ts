@@ -34,8 +34,11 @@ export interface UpcomingItem {
   lastDecision: { symbol: string; adoptedOn: string } | null;
 }
 
-/** The feed position the `mandates` projection (mandates, mandate_timeline) has applied, as `<tx>.<position>`. */
-const MANDATES_CHECKPOINT = `(SELECT transaction_id::text || '.' || position::text FROM projection_checkpoints WHERE name = 'mandates')`;
+/**
+ * SQL expression: the feed position the `mandates` projection (mandates, mandate_timeline) has
+ * applied, as `<tx>.<position>` (null before it ever ran). The version of what `upcoming` reads.
+ */
+export const MANDATES_CHECKPOINT = `(SELECT transaction_id::text || '.' || position::text FROM projection_checkpoints WHERE name = 'mandates')`;
 
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
