@@ -1,8 +1,8 @@
 import { createPool } from '#libs/db';
 import { EventStore } from '#libs/event-store';
 import { allProjectors, ProjectionRunner } from '#libs/projections';
-import type pg from 'pg';
-import { createTestDatabase, namedDatabase, type TestDatabase } from '../../test/support/db.js';
+import pg from 'pg';
+import { ADMIN_URL, createTestDatabase, namedDatabase, type TestDatabase } from '../../test/support/db.js';
 import { log, now } from './harness.js';
 import { preloadEvents } from './workload.js';
 
@@ -87,6 +87,19 @@ export async function projectedDatabase(events: number): Promise<LoadedDatabase>
 }
 
 async function keptProjectedDatabase(events: number): Promise<LoadedDatabase> {
+  // One process at a time checks and builds it: a second run started meanwhile waits here,
+  // then reuses it (instead of taking a half-built one for unfinished and dropping it).
+  const lock = new pg.Client({ connectionString: ADMIN_URL });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(4242002, $1)', [events]);
+    return await keptProjectedDatabaseLocked(events);
+  } finally {
+    await lock.end(); // also releases the session's lock
+  }
+}
+
+async function keptProjectedDatabaseLocked(events: number): Promise<LoadedDatabase> {
   let db = await namedDatabase(`benchkeep${events}`);
   const mark = async (): Promise<string | null> => {
     const pool = createPool(db.url, { max: 1 });
