@@ -15,6 +15,8 @@ import { doneWith, projectedDatabase } from './lib/fixture.js';
  */
 const EVENTS = Number(process.env.BENCH_FEED_EVENTS ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_API_SECONDS ?? 8);
+/** Only the endpoints whose name contains this text (to iterate on one row; all by default). */
+const ONLY = process.env.BENCH_API_ONLY;
 
 interface Load {
   title: string;
@@ -23,7 +25,8 @@ interface Load {
 }
 
 async function startApi(databaseUrl: string): Promise<{ base: string; key: string; stop: () => Promise<void> }> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'api-server.js');
+  // BENCH_API_SERVER: the api-server.js of another build (A/B of two trees on one kept fixture).
+  const script = process.env.BENCH_API_SERVER || path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'api-server.js');
   const prof = process.env.BENCH_API_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_API_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...prof, script, databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -105,6 +108,7 @@ export async function benchApi(): Promise<Record<string, unknown>> {
     const rows: Record<string, unknown>[] = [];
     try {
       for (const ep of endpoints) {
+        if (ONLY && !ep.name.includes(ONLY)) continue;
         const check = await fetch(api.base + ep.path, { headers: { authorization: `Bearer ${api.key}` } });
         const body = (await check.json()) as { items?: unknown[] };
         if (check.status !== 200 || !body.items?.length) throw new Error(`${ep.name}: ${check.status} ${JSON.stringify(body).slice(0, 200)}`);

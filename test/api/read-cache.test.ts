@@ -99,4 +99,23 @@ describe('cached read answers', () => {
     expect((await t.request('GET', '/api/mandates/upcoming?within=x')).json.error.code).toBe('VALIDATION_FAILED');
     expect((await t.request('GET', '/api/mandates/upcoming', { key: null })).status).toBe(401);
   });
+
+  it('upcoming: a cached answer is refused to a revoked key at once, in this process and in another', async () => {
+    // The key lookup and the projection's checkpoint are one statement on this route: the
+    // answer in the cache must not let a revoked (or wrong) key through.
+    const { key, id } = (await t.request('POST', '/api/keys', { body: { name: 'reader', role: 'viewer' } })).json;
+    const path = '/api/mandates/upcoming?asOf=2021-06-01&within=60';
+    const other = (k: string) => fetch(otherBase + path, { headers: { authorization: `Bearer ${k}` } });
+    for (let i = 0; i < 2; i++) {
+      expect((await t.request('GET', path, { key })).status).toBe(200);
+      expect((await other(key)).status).toBe(200);
+    }
+    const wrongSecret = `${key.slice(0, 14)}${'A'.repeat(key.length - 14)}`;
+    expect((await t.request('GET', path, { key: wrongSecret })).status).toBe(401);
+    expect((await t.request('DELETE', `/api/keys/${id}`)).status).toBe(204);
+    const refused = await t.request('GET', path, { key });
+    expect(refused.status).toBe(401);
+    expect(refused.json.error.code).toBe('UNAUTHORIZED');
+    expect((await other(key)).status).toBe(401);
+  });
 });

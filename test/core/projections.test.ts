@@ -116,6 +116,33 @@ describe('projections', () => {
     expect(items.items).toEqual([{ id: 'situation-in-mali', names: { en: 'The situation in Mali', zh: '马里局势' }, meetings: 1, decisions: 1, mandates: 1 }]);
   });
 
+  it("upcoming's JSON text (written by PostgreSQL, the API's answer) is upcoming's items, field for field and in order", async () => {
+    await record('MandateEstablished', {
+      mandateId: 'panel-x',
+      names: { en: 'Panel "X" of\nExperts \\ à l’ONU', fr: 'Groupe d’experts', zh: '专家小组' },
+      type: 'sanctions_measures',
+      expiresOn: '2021-06-20',
+    });
+    await record('MandateEstablished', { mandateId: 'office-y', acronym: 'OY', names: { en: 'Office Y' }, type: 'peace_operation', agendaItem: 'situation-in-mali', establishedOn: '2019-01-01', expiresOn: '2021-06-25', establishedBy: 'S/RES/2400 (2019)' });
+    await record('MandateTerminated', { mandateId: 'office-y', on: '2021-06-10', decision: 'S/RES/2580 (2021)', adoptedOn: '2021-05-01' });
+    const queries = [
+      { asOf: '2021-06-01', within: 60 },
+      { asOf: '2021-06-01', within: 60, type: 'sanctions_measures' },
+      { asOf: '2021-06-01', within: 60, agendaItem: 'situation-in-mali' },
+      { asOf: '2021-06-01', within: 0 },
+      { asOf: '2020-06-01', within: 30 },
+      { asOf: '1990-01-01', within: 10 },
+    ];
+    for (const q of queries) {
+      const rows = await mandates.upcoming(q);
+      const text = await mandates.upcomingJson(q);
+      // Same values and the same key order (JSON.stringify follows it): the API's answer looks as before.
+      expect(JSON.stringify(JSON.parse(text.itemsJson)), JSON.stringify(q)).toBe(JSON.stringify(rows.items));
+      expect(text.version).toBe(await mandates.upcomingVersion());
+    }
+    expect(JSON.parse((await mandates.upcomingJson(queries[0])).itemsJson).length).toBeGreaterThan(1);
+  });
+
   it('a rebuild from the start gives the same read models', async () => {
     const before = await snapshotReadModels(pool);
     await runner.rebuild();

@@ -52,35 +52,56 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * A database of a fixed name, cloned from the migrations' template unless it exists (`created`
+ * says which). Its name carries the migrations' hash, so a changed schema never reuses an old one.
+ * For benchmark fixtures kept between runs; `drop()` removes it.
+ */
+export async function namedDatabase(label: string): Promise<TestDatabase & { created: boolean }> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    const template = await ensureTemplate(admin);
+    const name = `mw_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${template.slice('mw_template_'.length)}`;
+    const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount! > 0;
+    if (!exists) await cloneTemplate(admin, template, name);
+    return { name, url: urlFor(name), created: !exists, drop: () => dropDatabase(name) };
+  } finally {
+    await admin.end();
+  }
+}
+
+async function cloneTemplate(admin: pg.Client, template: string, name: string): Promise<void> {
+  // CREATE DATABASE … TEMPLATE fails while another session is connected to the template.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+      return;
+    } catch (err) {
+      if (attempt > 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {
     const template = await ensureTemplate(admin);
     const name = `mw_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    // CREATE DATABASE … TEMPLATE fails while another session is connected to the template.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-        break;
-      } catch (err) {
-        if (attempt > 50) throw err;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    return {
-      name,
-      url: urlFor(name),
-      async drop() {
-        const c = new pg.Client({ connectionString: ADMIN_URL });
-        await c.connect();
-        try {
-          await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        } finally {
-          await c.end();
-        }
-      },
-    };
+    await cloneTemplate(admin, template, name);
+    return { name, url: urlFor(name), drop: () => dropDatabase(name) };
   } finally {
     await admin.end();
   }

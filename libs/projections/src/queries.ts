@@ -34,8 +34,11 @@ export interface UpcomingItem {
   lastDecision: { symbol: string; adoptedOn: string } | null;
 }
 
-/** The feed position the `mandates` projection (mandates, mandate_timeline) has applied, as `<tx>.<position>`. */
-const MANDATES_CHECKPOINT = `(SELECT transaction_id::text || '.' || position::text FROM projection_checkpoints WHERE name = 'mandates')`;
+/**
+ * SQL expression: the feed position the `mandates` projection (mandates, mandate_timeline) has
+ * applied, as `<tx>.<position>` (null before it ever ran). The version of what `upcoming` reads.
+ */
+export const MANDATES_CHECKPOINT = `(SELECT transaction_id::text || '.' || position::text FROM projection_checkpoints WHERE name = 'mandates')`;
 
 const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -126,8 +129,7 @@ export class MandateQueries {
    * Mandates in force on `asOf` whose expiry (given the decisions adopted by then) falls
    * within `within` days, soonest first.
    */
-  async upcoming(opts: { asOf: string; within: number; type?: string; agendaItem?: string }): Promise<Page<UpcomingItem> & { version: string | null }> {
-    const until = addDays(opts.asOf, opts.within);
+  async upcoming(opts: UpcomingQuery): Promise<Page<UpcomingItem> & { version: string | null }> {
     const { rows } = await this.pool.query<{
       id: string;
       acronym: string | null;
@@ -137,35 +139,24 @@ export class MandateQueries {
       expires_on: string;
       decision: string | null;
       effective_on: string;
+      days_left: number;
       version: string | null;
     }>({
       name: 'mw_upcoming',
-      // The expiry in force on asOf is set by the mandate's latest timeline entry (by effective
-      // date, then seq) with an expiry among those effective by then. Only entries expiring
-      // within the window can qualify: read those (index on expires_on, effective_on), and keep
-      // each one that no later such entry of its mandate supersedes (one probe of the
-      // (mandate_id, effective_on, seq) index). The cost follows the answer's size, not the
-      // number of mandates (5,000 mandates, 1M events: ~110 ms before, ~3 ms).
       // `version`: the projection's checkpoint in the same snapshot as the rows (see upcomingVersion).
+      // `days_left`: date minus date is whole days in SQL (in JS, two date parses a row).
       text: `SELECT m.id, m.acronym, m.names, m.type, m.agenda_item, t.expires_on::text AS expires_on, t.decision, t.effective_on::text AS effective_on,
-              ${MANDATES_CHECKPOINT} AS version
-       FROM mandate_timeline t
-       JOIN mandates m ON m.id = t.mandate_id
-       WHERE t.expires_on >= $1::date AND t.expires_on <= $2::date AND t.effective_on <= $1::date
-         AND NOT EXISTS (
-           SELECT 1 FROM mandate_timeline l
-           WHERE l.mandate_id = t.mandate_id AND l.effective_on <= $1::date AND l.expires_on IS NOT NULL
-             AND (l.effective_on, l.seq) > (t.effective_on, t.seq)
-         )
-         AND ($3::text IS NULL OR m.type = $3::text) AND ($4::text IS NULL OR m.agenda_item = $4::text)
+              t.expires_on - $1::date AS days_left, ${MANDATES_CHECKPOINT} AS version
+       FROM mandate_timeline t JOIN mandates m ON m.id = t.mandate_id
+       ${UPCOMING_WHERE}
        ORDER BY t.expires_on, m.id`,
-      values: [opts.asOf, until, opts.type ?? null, opts.agendaItem ?? null],
+      values: upcomingValues(opts),
     });
     return {
       items: rows.map((r) => ({
         mandate: { id: r.id, acronym: r.acronym, names: r.names, type: r.type, agendaItem: r.agenda_item },
         expiresOn: r.expires_on,
-        daysLeft: daysLeft(r.expires_on, opts.asOf),
+        daysLeft: r.days_left,
         lastDecision: r.decision ? { symbol: r.decision, adoptedOn: r.effective_on } : null,
       })),
       next: null,
@@ -173,7 +164,59 @@ export class MandateQueries {
       version: rows[0]?.version ?? null,
     };
   }
+
+  /**
+   * `upcoming`'s items as JSON text (an array of UpcomingItem, same fields in the same order),
+   * written by PostgreSQL, with the projection's checkpoint in the same snapshot (also for an
+   * empty answer). For the API's answer: on a cache miss, parsing ~200 rows into objects and
+   * serializing them again was most of the API's own work (answers of 50-60 kB). `row_to_json`
+   * writes compact JSON; only a mandate's `names` (jsonb) keeps PostgreSQL's spacing.
+   */
+  async upcomingJson(opts: UpcomingQuery): Promise<{ itemsJson: string; version: string | null }> {
+    const { rows } = await this.pool.query<{ items: string; version: string | null }>({
+      name: 'mw_upcoming_json',
+      text: `SELECT '[' || coalesce(string_agg(u.item, ',' ORDER BY u.expires_on, u.id), '') || ']' AS items, ${MANDATES_CHECKPOINT} AS version
+       FROM (
+         SELECT t.expires_on, m.id, row_to_json(i)::text AS item
+         FROM mandate_timeline t JOIN mandates m ON m.id = t.mandate_id
+         CROSS JOIN LATERAL (
+           SELECT (SELECT row_to_json(mm) FROM (SELECT m.id, m.acronym, m.names, m.type, m.agenda_item AS "agendaItem") mm) AS mandate,
+                  t.expires_on AS "expiresOn", t.expires_on - $1::date AS "daysLeft",
+                  (SELECT row_to_json(d) FROM (SELECT t.decision AS symbol, t.effective_on AS "adoptedOn") d WHERE t.decision IS NOT NULL) AS "lastDecision"
+         ) i
+         ${UPCOMING_WHERE}
+       ) u`,
+      values: upcomingValues(opts),
+    });
+    return { itemsJson: rows[0].items, version: rows[0].version };
+  }
 }
+
+export interface UpcomingQuery {
+  asOf: string;
+  within: number;
+  type?: string;
+  agendaItem?: string;
+}
+
+const upcomingValues = (q: UpcomingQuery) => [q.asOf, addDays(q.asOf, q.within), q.type ?? null, q.agendaItem ?? null];
+
+/**
+ * Which timeline entries (t) of which mandates (m) `upcoming` answers ($1 asOf, $2 the window's
+ * last day, $3 type, $4 agenda item). The expiry in force on asOf is set by the mandate's latest
+ * timeline entry (by effective date, then seq) with an expiry among those effective by then. Only entries expiring within the window can
+ * qualify: read those (index on expires_on, effective_on), and keep each one that no later such
+ * entry of its mandate supersedes (one probe of the (mandate_id, effective_on, seq) index). The
+ * cost follows the answer's size, not the number of mandates (5,000 mandates, 1M events: ~110 ms
+ * before, ~3 ms).
+ */
+const UPCOMING_WHERE = `WHERE t.expires_on >= $1::date AND t.expires_on <= $2::date AND t.effective_on <= $1::date
+         AND NOT EXISTS (
+           SELECT 1 FROM mandate_timeline l
+           WHERE l.mandate_id = t.mandate_id AND l.effective_on <= $1::date AND l.expires_on IS NOT NULL
+             AND (l.effective_on, l.seq) > (t.effective_on, t.seq)
+         )
+         AND ($3::text IS NULL OR m.type = $3::text) AND ($4::text IS NULL OR m.agenda_item = $4::text)`;
 
 export interface MeetingItem {
   id: string;

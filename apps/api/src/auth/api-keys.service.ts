@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { z } from 'zod';
 import { PG_POOL } from '#libs/platform';
+import { MANDATES_CHECKPOINT } from '#libs/projections';
 import { conflict, notFound } from '../platform/errors.js';
 import { decodeCursor, type Page, toPage } from '../platform/pagination.js';
 import type { Actor } from './decorators.js';
@@ -58,18 +59,27 @@ export class ApiKeysService {
 
   /**
    * The actor of a bearer token, or null. Looked up on every request (no cache), so a revoked
-   * key is refused from the next request on.
+   * key is refused from the next request on, in every replica. With `mandatesVersion`, the
+   * `mandates` projection's checkpoint comes back in the same statement (a cached read's version:
+   * one round trip to PostgreSQL for a cache hit instead of two). A prepared statement: it runs
+   * on every request, and parsing and planning it each time cost more than running it.
    */
-  async authenticate(token: string): Promise<Actor | null> {
+  async authenticate(token: string, opts: { mandatesVersion?: boolean } = {}): Promise<(Actor & { mandatesVersion?: string | null }) | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const { rows } = await this.pool.query<ApiKeyRow>(`SELECT * FROM api_keys WHERE id = $1 AND revoked_at IS NULL`, [parsed.id]);
+    const { rows } = await this.pool.query<Pick<ApiKeyRow, 'id' | 'name' | 'role' | 'secret_sha256' | 'last_used_at'> & { mandates_version: string | null }>({
+      name: opts.mandatesVersion ? 'mw_api_key_with_mandates_version' : 'mw_api_key',
+      text: `SELECT id, name, role, secret_sha256, last_used_at${opts.mandatesVersion ? `, ${MANDATES_CHECKPOINT} AS mandates_version` : ''}
+               FROM api_keys WHERE id = $1 AND revoked_at IS NULL`,
+      values: [parsed.id],
+    });
     const row = rows[0];
     if (!row || !secretMatches(parsed.secret, row.secret_sha256)) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
       this.pool.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [row.id]).catch(() => undefined);
     }
-    return { id: row.id, name: row.name, role: row.role };
+    const actor: Actor = { id: row.id, name: row.name, role: row.role };
+    return opts.mandatesVersion ? { ...actor, mandatesVersion: row.mandates_version } : actor;
   }
 
   async list(limit: number, cursor?: string): Promise<Page<ApiKeyView>> {

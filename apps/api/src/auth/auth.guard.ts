@@ -4,7 +4,7 @@ import { ApiError } from '../platform/errors.js';
 import { RateLimiter } from '../platform/rate-limit.js';
 import { type Role, roleRank } from './api-key.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './decorators.js';
+import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY, WITH_MANDATES_VERSION } from './decorators.js';
 
 /** Global guard: every route needs a valid key (`Authorization: Bearer mw_…`) unless marked @Public(). */
 @Injectable()
@@ -25,10 +25,13 @@ export class AuthGuard implements CanActivate {
     if (!header) await failed();
     if (!header) throw new ApiError(401, 'UNAUTHORIZED', 'An API key is required: Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' });
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const actor = m ? await this.keys.authenticate(m[1]) : null;
-    if (!actor) await failed();
-    if (!actor) throw new ApiError(401, 'UNAUTHORIZED', 'The API key is not valid (unknown, revoked or malformed)', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const withVersion = this.reflector.getAllAndOverride<boolean>(WITH_MANDATES_VERSION, targets) ?? false;
+    const found = m ? await this.keys.authenticate(m[1], { mandatesVersion: withVersion }) : null;
+    if (!found) await failed();
+    if (!found) throw new ApiError(401, 'UNAUTHORIZED', 'The API key is not valid (unknown, revoked or malformed)', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const { mandatesVersion, ...actor } = found;
     req.actor = actor;
+    if (withVersion) req.mandatesVersion = mandatesVersion ?? null;
     req.log?.setBindings?.({ actor: actor.id });
     const needed = this.reflector.getAllAndOverride<Role>(ROLES_KEY, targets) ?? 'viewer';
     if (roleRank(actor.role) < roleRank(needed)) {

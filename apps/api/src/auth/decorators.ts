@@ -14,7 +14,19 @@ export const Roles = (role: Role) => applyDecorators(SetMetadata(ROLES_KEY, role
 /** The OpenAPI extension naming an operation's least role (absent: viewer, or public when the operation has no security). */
 export const REQUIRED_ROLE_EXTENSION = 'x-required-role';
 
-export type AuthenticatedRequest = { actor?: Actor };
+/**
+ * The handler needs the `mandates` projection's checkpoint (the version of its cached answers):
+ * the guard reads it in the same statement as the API key, one round trip instead of two, and
+ * puts it on `req.mandatesVersion`.
+ */
+export const WITH_MANDATES_VERSION = 'mw:with-mandates-version';
+export const WithMandatesVersion = () => SetMetadata(WITH_MANDATES_VERSION, true);
+
+export type AuthenticatedRequest = {
+  actor?: Actor;
+  /** Set when the route has @WithMandatesVersion(): the checkpoint read with the key (null: never ran). */
+  mandatesVersion?: string | null;
+};
 
 /** Who is calling: the authenticated API key. */
 export interface Actor {

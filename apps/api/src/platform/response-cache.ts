@@ -29,7 +29,12 @@ export class ResponseCache {
 
   /** Serializes `value` as Express's `res.json` does, with Express's own ETag function. */
   answer(req: Request, value: unknown): CachedAnswer {
-    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    return this.answerFromJson(req, JSON.stringify(value));
+  }
+
+  /** An answer whose JSON text is written already (e.g. by PostgreSQL). */
+  answerFromJson(req: Request, json: string): CachedAnswer {
+    const body = Buffer.from(json, 'utf8');
     const etagFn = req.app.get('etag fn') as ((body: Buffer, encoding?: string) => string) | undefined;
     return { body, etag: etagFn?.(body) };
   }
