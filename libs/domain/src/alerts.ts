@@ -69,8 +69,29 @@ export interface PlanOptions {
 /** Due more than this before the clock's now: the alert is marked late. */
 export const LATE_AFTER_MS = 60 * 60 * 1000;
 
+/**
+ * Offsets already computed, by timezone and second. A sweep plans every subscription × mandate,
+ * and subscribers share a handful of timezones and due times: `formatToParts` is most of the
+ * planning's CPU without this (a 2,000-subscription fan-out spent ~0.5 s in it). The answer for
+ * a zone and an instant never changes while the process runs, so entries never go stale; the
+ * map is emptied when it grows large, to bound memory.
+ */
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_MAX = 10_000;
+
 /** Offset of `timeZone` from UTC at `instant`, in ms (positive east of Greenwich). */
 function zoneOffsetMs(instant: Date, timeZone: string): number {
+  const key = `${timeZone}@${Math.floor(instant.getTime() / 1000)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size >= OFFSET_CACHE_MAX) offsetCache.clear();
+    offset = computeZoneOffsetMs(instant, timeZone);
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function computeZoneOffsetMs(instant: Date, timeZone: string): number {
   const parts = zonedFormatter(timeZone).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const hour = get('hour') % 24; // some engines print midnight as 24
