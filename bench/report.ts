@@ -79,7 +79,12 @@ export async function renderLatestRun(): Promise<string> {
         { '': 'memory', value: `${machine.memoryGiB} GiB` },
         { '': 'Node', value: machine.node },
         { '': 'PostgreSQL', value: `${machine.postgres}; ${Object.entries(machine.pgSettings).map(([k, v]) => `${k}=${v}`).join(', ')}` },
-        ...(summary?.seconds ? [{ '': 'whole `npm run bench`', value: `${summary.seconds} s (${(summary.seconds / 60).toFixed(1)} min), finished ${utc(summary.finishedAt)}` }] : []),
+        ...(summary?.seconds
+          ? [{
+              '': summary.ranNow && summary.ranNow.length < BENCH_SECTIONS.length ? `last \`npm run bench\` (${summary.ranNow.join(', ')} only)` : 'whole `npm run bench`',
+              value: `${summary.seconds} s (${(summary.seconds / 60).toFixed(1)} min), finished ${utc(summary.finishedAt)}`,
+            }]
+          : []),
       ]),
       '',
     );
