@@ -14,7 +14,7 @@ import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { flushPrefix, REDIS_URL } from '../test/alerting/support.js';
 import { withBenchDatabase } from './lib/db.js';
-import { isMain, log, machineInfo, now, printTable, repoRoot, round, writeResults, type Machine } from './lib/harness.js';
+import { isMain, log, machineInfo, now, printTable, processCpuMs, repoRoot, round, writeResults, type Machine } from './lib/harness.js';
 import { CountingSmtpServer, CountingWebhookReceiver } from './lib/receivers.js';
 import { lineChartSvg } from './lib/svg.js';
 
@@ -436,17 +436,6 @@ async function quiet(pool: pg.Pool): Promise<void> {
   }
 }
 
-/** User + system CPU seconds of a process so far (Linux /proc); 0 once it is gone. */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-const CLOCK_TICKS = 100;
 
 /** The CPU meters of one phase: the worker processes and the PostgreSQL backends serving them. */
 interface CpuProbe {
@@ -457,8 +446,8 @@ interface CpuProbe {
 async function cpuSnapshot(probe: CpuProbe | null): Promise<{ bench: number; workers: number; backends: Map<number, number> }> {
   const u = process.cpuUsage();
   const backends = new Map<number, number>();
-  for (const pid of probe ? await probe.backends() : []) backends.set(pid, cpuMsOf(pid));
-  return { bench: (u.user + u.system) / 1000, workers: (probe?.workers ?? []).reduce((s, pid) => s + cpuMsOf(pid), 0), backends };
+  for (const pid of probe ? await probe.backends() : []) backends.set(pid, processCpuMs(pid));
+  return { bench: (u.user + u.system) / 1000, workers: (probe?.workers ?? []).reduce((s, pid) => s + processCpuMs(pid), 0), backends };
 }
 
 /** Runs `trigger` and waits until the receivers have seen `emails` and `webhooks` new ids. */
