@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertingClock } from './clock.js';
 import { EMAIL_RETRY_DELAYS_MS, WEBHOOK_DISABLE_AFTER_MS, WEBHOOK_RETRY_DELAYS_MS } from './constants.js';
 import { daysBetween, DIGEST_KIND } from '#libs/domain';
@@ -17,6 +18,8 @@ export interface DeliveryProcessorOptions {
   /** How long a worker holds a delivery while it sends (a crashed worker releases it then). */
   leaseMs: number;
   onOutcome?: (outcome: DeliveryOutcome, delivery: DeliveryRecord, detail?: string) => void;
+  /** A sent message's first "sent" mark failed and is being retried. */
+  onMarkRetry?: (deliveryId: string, error: Error) => void;
 }
 
 /** ±10 % so that retries of many deliveries to one failing endpoint spread out. */
@@ -111,14 +114,14 @@ export class DeliveryProcessor {
       }
       return this.retryOrFail(delivery, EMAIL_RETRY_DELAYS_MS, `SMTP: ${err.message}`);
     }
-    await this.sentMarks.run(delivery.id);
+    await this.recordSent(delivery.id);
     return { outcome: 'sent' };
   }
 
   private async sendWebhook(delivery: DeliveryRecord, sub: SendingSubscription): Promise<{ outcome: DeliveryOutcome; detail?: string }> {
     const result = await this.webhooks.send({ url: sub.url!, secrets: sub.signingSecrets, messageId: delivery.id, body: JSON.stringify(delivery.payload) });
     if (result.ok) {
-      await this.sentMarks.run(delivery.id);
+      await this.recordSent(delivery.id);
       // Only an endpoint that was failing has a failure clock to stop (saves a query per message).
       if (sub.failingSince) await this.subscriptions.noteWebhookSuccess(sub.id);
       return { outcome: 'sent' };
@@ -134,6 +137,31 @@ export class DeliveryProcessor {
       return { outcome: 'failed', detail: result.error };
     }
     return this.retryOrFail(delivery, WEBHOOK_RETRY_DELAYS_MS, result.error);
+  }
+
+  /**
+   * A message that went out must be recorded as sent. A failed mark (PostgreSQL aborted it, the
+   * connection dropped) is retried alone until it commits: given up, it would leave the row
+   * pending and leased, and once the lease ran out the same message would be sent again. Retries
+   * stop at half the lease, well before that can happen; then the job fails (and is logged).
+   */
+  private async recordSent(id: string): Promise<void> {
+    try {
+      await this.sentMarks.run(id);
+      return;
+    } catch (err) {
+      this.options.onMarkRetry?.(id, err as Error);
+    }
+    const giveUpAt = Date.now() + this.options.leaseMs / 2;
+    for (let wait = 50; ; wait = Math.min(wait * 2, 2_000)) {
+      await sleep(wait);
+      try {
+        await this.deliveries.markSent(id);
+        return;
+      } catch (err) {
+        if (Date.now() + wait >= giveUpAt) throw new Error(`sent, but could not be marked sent: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** After attempt n (1-based) the next waits delays[n]; when the schedule is used up, it failed. */

@@ -140,8 +140,13 @@ export class DeliveryRepository {
    * re-planned: due time, lateness, and the payload as long as nothing was attempted yet.
    */
   async upsertPlanned(db: pg.PoolClient, planned: PlannedDelivery[]): Promise<void> {
-    for (let i = 0; i < planned.length; i += 1000) {
-      const chunk = planned.slice(i, i + 1000).map((p) => ({
+    // Rows are locked in id order (ON CONFLICT locks each existing row, updated or not), the order
+    // in which claims and "sent" marks lock theirs: in any other order, a sweep and a worker's mark
+    // of the same rows could deadlock, and the mark PostgreSQL aborted left a delivered message
+    // pending until its lease ran out — then it was sent again (found by bench/fanout.ts).
+    const byId = [...planned].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (let i = 0; i < byId.length; i += 1000) {
+      const chunk = byId.slice(i, i + 1000).map((p) => ({
         id: p.id,
         alert_key: p.alertKey,
         subscription_id: p.subscriptionId,
@@ -160,6 +165,7 @@ export class DeliveryRepository {
          SELECT x.id, x.alert_key, x.subscription_id, x.kind, x.mandate_id, x.target_date, x.lead_days, x.due_at, x.late, x.payload, x.in_digest
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, alert_key text, subscription_id uuid, kind text, mandate_id text,
             target_date date, lead_days int, due_at timestamptz, late boolean, payload jsonb, in_digest boolean)
+         ORDER BY x.id
          ON CONFLICT (alert_key) DO UPDATE SET
             due_at = EXCLUDED.due_at,
             late = EXCLUDED.late,

@@ -71,6 +71,8 @@ export class AlertsRuntime implements OnApplicationBootstrap, OnApplicationShutd
     this.sweepQueue = new Queue(SWEEP_QUEUE, { connection: connection(), prefix });
     const sweepWorker = new Worker(SWEEP_QUEUE, async () => summary(await this.loop.request()), { connection: connection(), prefix, concurrency: 1 });
     for (const w of [deliveryWorker, sweepWorker]) w.on('error', (err) => this.logger.error(`queue worker: ${err.message}`));
+    // A handler that threw (PostgreSQL unreachable, a statement aborted): BullMQ retries the job.
+    deliveryWorker.on('failed', (job, err) => this.logger.warn(`delivery job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${err.message}`));
     this.workers = [deliveryWorker, sweepWorker];
     await this.sweepQueue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: this.options.sweepEveryMs }, { name: SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
 

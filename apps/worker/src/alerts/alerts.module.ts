@@ -86,6 +86,7 @@ function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock, me
       if (outcome === 'sent') logger.debug(`delivery ${d.id} (${d.kind}${d.mandateId ? ` ${d.mandateId}` : ''}) sent, attempt ${d.attempts}`);
       else logger.warn(`delivery ${d.id} (${d.kind}) ${outcome}${detail ? `: ${detail}` : ''}`);
     },
+    onMarkRetry: (id, err) => logger.warn(`delivery ${id} sent; marking it sent failed (${err.message}), retrying`),
   });
   return { subscriptions, deliveries, scheduler, processor, mailer, queue, connections: [connection] };
 }
