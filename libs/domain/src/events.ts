@@ -193,7 +193,12 @@ export function isEventType(type: string): type is EventType {
 }
 
 /** Lifts `data` stored at `schemaVersion` to the current version of `type`. */
-export function upcast(type: string, schemaVersion: number, data: unknown): { schemaVersion: number; data: unknown } {
+export const upcast = Object.assign(liftToCurrent, {
+  /** Data of this type at this version needs no lifting (the event store can hand it out as stored). */
+  current: (type: string, schemaVersion: number): boolean => !isEventType(type) || schemaVersion >= CURRENT_SCHEMA_VERSION[type],
+});
+
+function liftToCurrent(type: string, schemaVersion: number, data: unknown): { schemaVersion: number; data: unknown } {
   if (!isEventType(type)) return { schemaVersion, data };
   const steps = UPCASTERS[type] ?? {};
   let v = schemaVersion;

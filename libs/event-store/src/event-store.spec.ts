@@ -234,6 +234,45 @@ describe('readAll', () => {
     expect(released.hiddenEvents).toBe(0);
   });
 
+  it('readAllJson hands out the very page readAll does, as JSON text (lifted where the schema is old), with the same cursors', async () => {
+    const lift = Object.assign(
+      (type: string, v: number, data: unknown) => (type === 'Renamed' && v === 1 ? { schemaVersion: 2, data: { fullName: (data as { name: string }).name } } : { schemaVersion: v, data }),
+      { current: (type: string, v: number) => type !== 'Renamed' || v >= 2 },
+    );
+    const start = await readableTail();
+    await store.appendToStream(
+      'json-a',
+      [
+        { type: 'Renamed', data: { name: 'Old "quoted" \\ name', nested: { ü: ['多', null, 1.5e-7] } }, schemaVersion: 1, metadata: { by: 'test', at: [1, 2] } },
+        { type: 'Plain', data: { n: 1 }, occurredOn: '2021-06-30' },
+        { type: 'Renamed', data: { fullName: 'New' }, schemaVersion: 2 },
+      ],
+      { expectedVersion: 'any' },
+    );
+    await eventually(() => store.readAll(start, 100), (p) => p.events.length >= 3);
+    for (const reader of [store, new EventStore(pool, { upcast: lift }), new EventStore(pool, { upcast: (t, v, d) => lift(t, v, d) })]) {
+      for (const [cursor, limit, filter] of [
+        [start, 2, {}],
+        [start, 100, { streamId: 'json-a' }],
+        [null, 5, { types: ['Renamed', 'Plain'] }],
+        [null, 1000, {}],
+      ] as const) {
+        const objects = await reader.readAll(cursor, limit, filter);
+        const json = await reader.readAllJson(cursor, limit, filter);
+        expect(JSON.parse(json.itemsJson)).toEqual(objects.events);
+        expect([json.count, json.next, json.tail]).toEqual([objects.events.length, objects.next, objects.tail]);
+      }
+    }
+    const lifted = JSON.parse((await new EventStore(pool, { upcast: lift }).readAllJson(start, 100, { streamId: 'json-a' })).itemsJson);
+    expect(lifted.map((e: { schemaVersion: number; data: unknown }) => [e.schemaVersion, e.data])).toEqual([
+      [2, { fullName: 'Old "quoted" \\ name' }],
+      [1, { n: 1 }],
+      [2, { fullName: 'New' }],
+    ]);
+    expect(lifted[1].occurredOn).toBe('2021-06-30');
+    await expect(store.readAllJson('not-a-cursor', 3)).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
   it('upcasts old schema versions on read', async () => {
     const upcasting = new EventStore(pool, {
       upcast: (type, v, data) => (type === 'Renamed' && v === 1 ? { schemaVersion: 2, data: { fullName: (data as { name: string }).name } } : { schemaVersion: v, data }),

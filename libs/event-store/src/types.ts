@@ -70,4 +70,19 @@ export interface ReadAllPage {
 }
 
 /** Lifts stored event data to the current schema version of its type. */
-export type Upcaster = (type: string, schemaVersion: number, data: unknown) => { schemaVersion: number; data: unknown };
+export type Upcaster = ((type: string, schemaVersion: number, data: unknown) => { schemaVersion: number; data: unknown }) & {
+  /**
+   * Whether data of this type stored at this version is current already (lifting would return it
+   * unchanged). Optional: with it, `readAllJson` hands such events out as PostgreSQL wrote them;
+   * without it, it lifts every event in Node.
+   */
+  current?: (type: string, schemaVersion: number) => boolean;
+};
+
+/** `readAll`'s page with its items as JSON text (an array of StoredEvent). */
+export interface ReadAllJsonPage {
+  itemsJson: string;
+  count: number;
+  next: string | null;
+  tail: string;
+}

@@ -107,8 +107,9 @@ export class EventsController {
     const hit = this.fullPages.get(key);
     if (hit) return this.fullPages.send(res, hit);
     try {
-      const page = await this.writer.store.readAll(q.cursor ?? null, q.limit, { types, streamId: q.streamId, from: q.from, to: q.to });
-      const answer = this.fullPages.answer(req, { items: page.events, next: page.next, tail: page.tail });
+      // The page's JSON as PostgreSQL wrote it (see readAllJson), in the envelope of eventsPage.
+      const page = await this.writer.store.readAllJson(q.cursor ?? null, q.limit, { types, streamId: q.streamId, from: q.from, to: q.to });
+      const answer = this.fullPages.answerFromJson(req, `{"items":${page.itemsJson},"next":${JSON.stringify(page.next)},"tail":${JSON.stringify(page.tail)}}`);
       // A full page (one with a next) never changes: the feed hands out only events below the
       // horizon, and any event that commits later sorts after every event readable now. The
       // last, partial page can still grow, so it is read every time.
