@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '#libs/db';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { eventually } from '../../../test/support/eventually.js';
-import { decodeCursor, EventIdConflictError, EventStore, InvalidAppendError, InvalidCursorError, WrongExpectedVersionError } from './index.js';
+import { decodeCursor, EventIdConflictError, EventStore, InvalidAppendError, InvalidCursorError, WrongExpectedVersionError, type ReadAllFilter } from './index.js';
 import { uuidv7 } from './ids.js';
 
 let db: TestDatabase;
@@ -251,12 +251,13 @@ describe('readAll', () => {
     );
     await eventually(() => store.readAll(start, 100), (p) => p.events.length >= 3);
     for (const reader of [store, new EventStore(pool, { upcast: lift }), new EventStore(pool, { upcast: (t, v, d) => lift(t, v, d) })]) {
-      for (const [cursor, limit, filter] of [
+      const pages: [string | null, number, ReadAllFilter][] = [
         [start, 2, {}],
         [start, 100, { streamId: 'json-a' }],
         [null, 5, { types: ['Renamed', 'Plain'] }],
         [null, 1000, {}],
-      ] as const) {
+      ];
+      for (const [cursor, limit, filter] of pages) {
         const objects = await reader.readAll(cursor, limit, filter);
         const json = await reader.readAllJson(cursor, limit, filter);
         expect(JSON.parse(json.itemsJson)).toEqual(objects.events);
