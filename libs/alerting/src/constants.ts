@@ -27,6 +27,8 @@ export const DEFAULT_SWEEP_EVERY_MS = 30_000;
  * about a third (2,000 webhooks: 979/s at 50, 1,150-1,350/s at 100, same run conditions).
  */
 export const DEFAULT_DELIVERY_CONCURRENCY = 100;
+/** Longest wait for an SMTP server's connection, greeting or reply (well within DEFAULT_LEASE_MS). */
+export const SMTP_TIMEOUT_MS = 30_000;
 /** SMTP connections a worker process keeps open to the relay (nodemailer pool). */
 export const SMTP_POOL_SIZE = 10;
 

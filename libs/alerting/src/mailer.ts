@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { SMTP_POOL_SIZE } from './constants.js';
+import { SMTP_POOL_SIZE, SMTP_TIMEOUT_MS } from './constants.js';
 
 export interface MailerOptions {
   /** `smtp://…` / `smtps://…`; unset → `.eml` files in `outboxDir`. */
@@ -45,7 +45,18 @@ export class Mailer {
     this.toFiles = !options.smtpUrl;
     const dkim = options.dkim ? { domainName: options.dkim.domain, keySelector: options.dkim.selector, privateKey: options.dkim.privateKey } : undefined;
     this.transport = options.smtpUrl
-      ? nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxConnections: SMTP_POOL_SIZE, dkim } as never)
+      ? nodemailer.createTransport({
+          url: options.smtpUrl,
+          pool: true,
+          maxConnections: SMTP_POOL_SIZE,
+          dkim,
+          // nodemailer waits up to 10 minutes for a silent server by default, far past a
+          // delivery's lease: a stalled send must fail (and be retried) before another worker may
+          // take the delivery and send it again.
+          connectionTimeout: SMTP_TIMEOUT_MS,
+          greetingTimeout: SMTP_TIMEOUT_MS,
+          socketTimeout: SMTP_TIMEOUT_MS,
+        } as never)
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', dkim } as never);
     const fromAddress = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from;
     this.messageIdDomain = options.dkim?.domain ?? fromAddress.split('@')[1] ?? 'localhost';
