@@ -7,6 +7,7 @@ import pg from 'pg';
 import { isMain, log, machineInfo, printTable, round, writeResults } from './lib/harness.js';
 import { doneWith, projectedDatabase } from './lib/fixture.js';
 import { pacedLoad } from './lib/paced-load.js';
+import { tolerateDroppedConnections } from './lib/appenders.js';
 
 /**
  * Benchmark 5 (API) — `GET /api/mandates/upcoming` and `GET /api/events` on the 1M-event /
@@ -93,6 +94,7 @@ async function measure(base: string, path: string, key: string, load: Load, rota
 export async function benchApi(): Promise<Record<string, unknown>> {
   const fixture = await projectedDatabase(EVENTS);
   const pool = new pg.Pool({ connectionString: fixture.db.url, max: 2 });
+  tolerateDroppedConnections(pool);
   try {
     const machine = await machineInfo(pool);
     // Half-way through the history: every mandate is in force, expiries spread over the year.

@@ -30,6 +30,7 @@ export async function ourAppender(url: string, poolSize: number): Promise<Append
 
 export async function emmettAppender(url: string, poolSize: number): Promise<Appender> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bench-emmett' });
+  tolerateDroppedConnections(pool);
   const store: PostgresEventStore = getPostgreSQLEventStore(url, { connectionOptions: { pool } });
   await store.schema.migrate();
   return {
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS raw_events (
  */
 export async function rawAppender(url: string, poolSize: number): Promise<Appender> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'bench-raw' });
+  tolerateDroppedConnections(pool);
   await pool.query(RAW_TABLE_SQL);
   const multi = new Map<number, string>();
   const multiSql = (n: number) => {
@@ -100,3 +102,12 @@ export async function rawAppender(url: string, poolSize: number): Promise<Append
 
 export type AppenderFactory = (url: string, poolSize: number) => Promise<Appender>;
 export const APPENDERS: Record<'ours' | 'emmett' | 'raw', AppenderFactory> = { ours: ourAppender, emmett: emmettAppender, raw: rawAppender };
+
+/**
+ * `pool.end()` resolves once its clients are let go, not once their connections are closed: a
+ * database dropped right after (WITH (FORCE)) can still end one, and the 'error' it emits on the
+ * pool would kill the benchmark process without a listener (as libs/db's createPool has).
+ */
+export function tolerateDroppedConnections(pool: pg.Pool): void {
+  pool.on('error', () => undefined);
+}
