@@ -1,8 +1,5 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_QUEUE, DeliveryProcessor, DeliveryQueue, Mailer, WebhookSender, WebhookSigner, WebhookUrlGuard, type DeliveryOutcome } from '#libs/alerting';
-import { flushPrefix, REDIS_URL } from './support.js';
+import type { DeliveryOutcome, DeliveryProcessor } from '#libs/alerting';
 import { AlertWorld } from './world.js';
 
 /**
@@ -13,27 +10,13 @@ import { AlertWorld } from './world.js';
  */
 describe('deliveries handled together', () => {
   const world = new AlertWorld('batching', new Date('2021-05-31T09:00:00Z'));
-  let redis: Redis;
-  let queue: Queue;
   let processor: DeliveryProcessor;
 
   beforeAll(async () => {
     await world.start(0);
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix: world.prefix });
-    const mailer = new Mailer({ smtpUrl: world.smtp.url, outboxDir: '/nonexistent', from: 'Mandate Watch <alerts@example.org>' });
-    const sender = new WebhookSender(new WebhookUrlGuard(['127.0.0.1']), new WebhookSigner());
-    processor = new DeliveryProcessor(world.clock, world.deliveries, world.subscriptions, mailer, sender, new DeliveryQueue(queue), {
-      publicUrl: 'https://watch.example.org',
-      leaseMs: 60_000,
-    });
+    processor = world.processor();
   });
-  afterAll(async () => {
-    await queue.close();
-    await flushPrefix(world.prefix);
-    redis.disconnect();
-    await world.stop();
-  });
+  afterAll(() => world.stop());
 
   const hook = { channel: 'webhook' as const, url: '', scope: { all: true }, leadDays: [30], timezone: 'UTC', notify: [] as never, digest: null, status: 'active' as const, ownerKeyId: null };
   const pings = (subscriptionId: string, n: number) =>

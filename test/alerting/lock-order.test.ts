@@ -1,10 +1,8 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_QUEUE, DeliveryProcessor, DeliveryQueue, Mailer, WebhookSender, WebhookSigner, WebhookUrlGuard, type PlannedDelivery } from '#libs/alerting';
+import type { DeliveryProcessor, PlannedDelivery } from '#libs/alerting';
 import { alertId, alertKey } from '#libs/domain';
-import { flushPrefix, REDIS_URL, waitFor } from './support.js';
+import { waitFor } from './support.js';
 import { AlertWorld } from './world.js';
 
 /**
@@ -15,29 +13,14 @@ import { AlertWorld } from './world.js';
  */
 describe('a sweep and the workers lock deliveries without losing a "sent" mark', () => {
   const world = new AlertWorld('lock-order', new Date('2021-05-31T09:00:00Z'));
-  let redis: Redis;
-  let queue: Queue;
   let processor: DeliveryProcessor;
   const markRetries: string[] = [];
 
   beforeAll(async () => {
     await world.start(0);
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix: world.prefix });
-    const mailer = new Mailer({ smtpUrl: world.smtp.url, outboxDir: '/nonexistent', from: 'Mandate Watch <alerts@example.org>' });
-    const sender = new WebhookSender(new WebhookUrlGuard(['127.0.0.1']), new WebhookSigner());
-    processor = new DeliveryProcessor(world.clock, world.deliveries, world.subscriptions, mailer, sender, new DeliveryQueue(queue), {
-      publicUrl: 'https://watch.example.org',
-      leaseMs: 60_000,
-      onMarkRetry: (id) => markRetries.push(id),
-    });
+    processor = world.processor({ onMarkRetry: (id) => markRetries.push(id) });
   });
-  afterAll(async () => {
-    await queue.close();
-    await flushPrefix(world.prefix);
-    redis.disconnect();
-    await world.stop();
-  });
+  afterAll(() => world.stop());
 
   const hook = { channel: 'webhook' as const, scope: { all: true }, leadDays: [30], timezone: 'UTC', notify: [] as never, digest: null, status: 'active' as const, ownerKeyId: null };
 

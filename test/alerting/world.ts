@@ -3,7 +3,22 @@ import type pg from 'pg';
 import { AlertsRuntime } from '../../apps/worker/src/alerts/alerts-runtime.js';
 import { bootstrapWorker } from '../../apps/worker/src/bootstrap.js';
 import type { AlertsOptions } from '../../apps/worker/src/alerts/alerts.module.js';
-import { DeliveryRepository, SecretSealer, SubscriptionRepository, type DeliveryRecord } from '#libs/alerting';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  DELIVERY_QUEUE,
+  DeliveryProcessor,
+  DeliveryQueue,
+  DeliveryRepository,
+  Mailer,
+  SecretSealer,
+  SubscriptionRepository,
+  WebhookSender,
+  WebhookSigner,
+  WebhookUrlGuard,
+  type DeliveryProcessorOptions,
+  type DeliveryRecord,
+} from '#libs/alerting';
 import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
@@ -30,6 +45,8 @@ export class AlertWorld {
   readonly prefix: string;
   clock!: BusinessClock;
   private workerClocks = new Map<INestApplicationContext, BusinessClock>();
+  /** What `processor()` opened, closed by `stop()`. */
+  private standalone: { close: () => Promise<void> }[] = [];
 
   constructor(
     readonly label: string,
@@ -92,6 +109,30 @@ export class AlertWorld {
     );
   }
 
+  /**
+   * A DeliveryProcessor of the test's own, outside any worker, so that a test can call `process`
+   * itself: on this world's database, business clock, SMTP server and receiver, and a delivery
+   * queue under its Redis prefix (retries are enqueued there, for no worker).
+   */
+  processor(options: Partial<DeliveryProcessorOptions> = {}): DeliveryProcessor {
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix: this.prefix });
+    const mailer = new Mailer({ smtpUrl: this.smtp.url, outboxDir: '/nonexistent', from: 'Mandate Watch <alerts@example.org>' });
+    const sender = new WebhookSender(new WebhookUrlGuard(['127.0.0.1']), new WebhookSigner());
+    this.standalone.push({
+      close: async () => {
+        mailer.close();
+        await queue.close();
+        redis.disconnect();
+      },
+    });
+    return new DeliveryProcessor(this.clock, this.deliveries, this.subscriptions, mailer, sender, new DeliveryQueue(queue), {
+      publicUrl: 'https://watch.example.org',
+      leaseMs: 60_000,
+      ...options,
+    });
+  }
+
   runtime(i = 0): AlertsRuntime {
     return this.workers[i].get(AlertsRuntime);
   }
@@ -120,6 +161,7 @@ export class AlertWorld {
   }
 
   async stop(): Promise<void> {
+    await Promise.all(this.standalone.map((p) => p.close()));
     await this.stopWorkers();
     await this.clock.close();
     await this.receiver.stop();
