@@ -66,7 +66,7 @@ describe('a sweep and the workers lock deliveries without losing a "sent" mark',
       // The sweep re-plans both (a later due time), given them highest id first.
       await sweep.query('BEGIN');
       const replanned = world.deliveries.upsertPlanned(sweep, [high, low].map((p) => ({ ...p, dueAt: new Date(p.dueAt.getTime() + 3_600_000) })));
-      await lockWaiter('INSERT INTO deliveries%');
+      await lockWaiter('%ON CONFLICT (alert_key)%');
       // Had the sweep locked the higher id first, this would wait for it: a deadlock.
       await mark.query(`SET LOCAL lock_timeout = '10s'`);
       await expect(mark.query('SELECT id FROM deliveries WHERE id = $1 FOR UPDATE', [high.id])).resolves.toMatchObject({ rowCount: 1 });
