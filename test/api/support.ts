@@ -8,6 +8,7 @@ import { createRuntime } from '../../apps/api/src/runtime.js';
 import { loadConfig } from '#libs/config';
 import { createLogger } from '#libs/platform';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { flushPrefix } from '../alerting/support.js';
 
 export interface TestApi {
   base: string;
@@ -91,6 +92,7 @@ export async function startTestApi(
       await api.close();
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });
+      await flushPrefix(config.redisPrefix); // leave the shared Redis as it was
     },
   };
 }

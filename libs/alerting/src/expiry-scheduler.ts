@@ -118,9 +118,13 @@ export class ExpiryScheduler {
       client.release();
     }
     // Every due row, page by page (a fan-out can make tens of thousands due at one instant).
+    // Which rows are due is judged by the instant this sweep planned for: had the clock jumped
+    // meanwhile, the rows due by the new time may include some that the new time no longer plans
+    // (a reminder now past the backfill window), and a job for one could send it before the
+    // sweep that the jump triggers cancels it. Job delays follow the clock as it is now.
     let enqueued = 0;
     for (let after: EnqueueableDelivery | null = null; ; ) {
-      const due = await this.deliveries.dueSoon(this.clock.now(), ENQUEUE_LOOKAHEAD_MS, after, DUE_PAGE);
+      const due = await this.deliveries.dueSoon(businessNow, ENQUEUE_LOOKAHEAD_MS, after, DUE_PAGE);
       enqueued += await this.queue.enqueue(due, this.clock.now());
       if (due.length < DUE_PAGE) break;
       after = due[due.length - 1];
