@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flushPrefix } from '../alerting/support.js';
 import { eventually } from '../support/eventually.js';
 import { ensureRedis, RedisUnavailableError, redisAnswers } from '../../apps/launcher/src/local-redis.js';
 
@@ -70,6 +71,7 @@ describe('first start of the built product (npm start path)', { timeout: PROCESS
       children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => (c.once('exit', resolve), c.kill('SIGTERM')))),
     );
     await rm(dataDir, { recursive: true, force: true });
+    await flushPrefix(`mwboot${process.pid}`); // leave the shared Redis as it was
   });
 
   it('starts with no configuration: embedded PostgreSQL, migrations, admin key, API; reuses it; stops cleanly', async () => {
