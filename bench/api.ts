@@ -3,11 +3,10 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { isMain, log, machineInfo, printTable, round, writeResults } from './lib/harness.js';
 import { doneWith, projectedDatabase } from './lib/fixture.js';
 import { pacedLoad } from './lib/paced-load.js';
-import { tolerateDroppedConnections } from './lib/appenders.js';
+import { createPool } from '#libs/db';
 
 /**
  * Benchmark 5 (API) — `GET /api/mandates/upcoming` and `GET /api/events` on the 1M-event /
@@ -93,8 +92,7 @@ async function measure(base: string, path: string, key: string, load: Load, rota
 
 export async function benchApi(): Promise<Record<string, unknown>> {
   const fixture = await projectedDatabase(EVENTS);
-  const pool = new pg.Pool({ connectionString: fixture.db.url, max: 2 });
-  tolerateDroppedConnections(pool);
+  const pool = createPool(fixture.db.url, { max: 2, applicationName: 'bench-api' });
   try {
     const machine = await machineInfo(pool);
     // Half-way through the history: every mandate is in force, expiries spread over the year.

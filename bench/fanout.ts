@@ -436,7 +436,6 @@ async function quiet(pool: pg.Pool): Promise<void> {
   }
 }
 
-
 /** The CPU meters of one phase: the worker processes and the PostgreSQL backends serving them. */
 interface CpuProbe {
   workers: number[];

@@ -52,6 +52,18 @@ const ENVELOPE_JSON_COLUMNS = `position::text AS position, transaction_id::text 
     events.schema_version AS "schemaVersion", events.data, events.metadata, events.occurred_on::text AS "occurredOn",
     to_char(events.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "recordedAt") j)::text AS json`;
 
+/**
+ * A page of `limit` from `limit + 1` rows read after `after`: the cursor after its last row (or
+ * `after` itself when empty) is the tail, and the next page's cursor when the extra row exists.
+ */
+function cutPage<R extends { tx: string; position: string }>(rows: R[], limit: number, after: FeedPosition): { page: R[]; next: string | null; tail: string } {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page.at(-1);
+  const tail = last ? encodeCursor({ transactionId: last.tx, position: last.position }) : encodeCursor(after);
+  return { page, next: more ? tail : null, tail };
+}
+
 interface EventJsonRow {
   position: string;
   tx: string;
@@ -281,12 +293,8 @@ export class EventStore {
    */
   async readAll(cursor: string | null, limit = 100, filter: ReadAllFilter = {}, db: Queryable = this.pool): Promise<ReadAllPage> {
     const after = decodeCursor(cursor);
-    const rows = await this.readRows(db, after, limit + 1, filter);
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page.at(-1);
-    const tail = last ? encodeCursor({ transactionId: last.tx, position: last.position }) : encodeCursor(after);
-    return { events: page.map((r) => this.toEnvelope(r)), next: more ? tail : null, tail };
+    const { page, next, tail } = cutPage(await this.readRows(db, after, limit + 1, filter), limit, after);
+    return { events: page.map((r) => this.toEnvelope(r)), next, tail };
   }
 
   /**
@@ -298,11 +306,7 @@ export class EventStore {
    */
   async readAllJson(cursor: string | null, limit = 100, filter: ReadAllFilter = {}, db: Queryable = this.pool): Promise<ReadAllJsonPage> {
     const after = decodeCursor(cursor);
-    const rows = await this.readRows<EventJsonRow>(db, after, limit + 1, filter, ENVELOPE_JSON_COLUMNS, 'mw_read_all_json');
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page.at(-1);
-    const tail = last ? encodeCursor({ transactionId: last.tx, position: last.position }) : encodeCursor(after);
+    const { page, next, tail } = cutPage(await this.readRows<EventJsonRow>(db, after, limit + 1, filter, ENVELOPE_JSON_COLUMNS, 'mw_read_all_json'), limit, after);
     const upcast = this.options.upcast;
     const items = page.map((r) => {
       if (!upcast || upcast.current?.(r.type, r.schema_version)) return r.json;
@@ -312,7 +316,7 @@ export class EventStore {
       e.data = lifted.data;
       return JSON.stringify(e);
     });
-    return { itemsJson: `[${items.join(',')}]`, count: page.length, next: more ? tail : null, tail };
+    return { itemsJson: `[${items.join(',')}]`, count: page.length, next, tail };
   }
 
   /** Like readAll, also returning each event's feed position (for checkpoints). */
