@@ -77,6 +77,26 @@ const eventLog: Step = {
     expect(await list.getByTestId('event').count()).toBe(1);
     expect(new URL(page.url()).searchParams.get('type')).toBe('MandateExtended');
 
+    // "Clear filters" and two dates changed in one task, before the page renders again: the URL
+    // has exactly the two dates (each update starts from the last one asked for, not from the
+    // parameters of the render that made the handler).
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.evaluate(() => {
+      type Input = { value: string; dispatchEvent(e: unknown): boolean };
+      const dom = globalThis as unknown as {
+        HTMLInputElement: { prototype: object };
+        Event: new (type: string, init: { bubbles: boolean }) => unknown;
+        document: { querySelector(selector: string): Input };
+      };
+      const setValue = Object.getOwnPropertyDescriptor(dom.HTMLInputElement.prototype, 'value')!.set!;
+      for (const [name, value] of [['from', '2020-06-02'], ['to', '2020-06-29']]) {
+        const input = dom.document.querySelector(`input[name="${name}"]`);
+        setValue.call(input, value);
+        input.dispatchEvent(new dom.Event('input', { bubbles: true }));
+      }
+    });
+    await expect.poll(() => [...new URL(page.url()).searchParams].sort()).toEqual([['from', '2020-06-02'], ['to', '2020-06-29']]);
+
     // Dates alone, across the whole log: the extension decided on 29 June 2021 is found at once.
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByLabel('From date').fill('2021-06-29');
