@@ -63,6 +63,8 @@ export class TestSmtpServer {
   readonly attempts: { messageId: string | null; code: number }[] = [];
   /** Holds each reply to DATA this long (to stop or kill a worker mid-send). */
   holdMs = 0;
+  /** The next this many DATA commands are answered at once, whatever `holdMs` says (lets a few through while the rest is held). */
+  letThrough = 0;
   /** DATA commands received and not answered yet. */
   inFlight = 0;
   private readonly closed = new Set<string>();
@@ -92,7 +94,8 @@ export class TestSmtpServer {
             this.inFlight--;
             run();
           };
-          const timer = setTimeout(() => release(reply), this.holdMs);
+          const holdMs = this.letThrough > 0 ? (this.letThrough--, 0) : this.holdMs;
+          const timer = setTimeout(() => release(reply), holdMs);
           this.held.set(session.id, () => release(() => reply()));
         });
         const reply = () => {
@@ -158,6 +161,8 @@ export class TestWebhookReceiver {
   respond: (n: number) => number = () => 204;
   /** Holds each response this long before answering (to kill a worker mid-send). */
   holdMs = 0;
+  /** The next this many requests are answered at once, whatever `holdMs` says (lets a few through while the rest is held). */
+  letThrough = 0;
   /** Per request, overrides `respond` / `holdMs` and may add headers (a redirect's Location). */
   plan: ((r: ReceivedWebhook, n: number) => { status: number; holdMs?: number; headers?: Record<string, string> }) | null = null;
   private server = http.createServer((req, res) => {
@@ -181,7 +186,8 @@ export class TestWebhookReceiver {
       }
       const entry: ReceivedWebhook = { id: headers['webhook-id'], timestamp: headers['webhook-timestamp'], signature: headers['webhook-signature'], body: JSON.parse(text), verified, path: req.url ?? '' };
       this.received.push(entry);
-      const planned = this.plan?.(entry, this.received.length) ?? { status: this.respond(this.received.length), holdMs: this.holdMs };
+      const holdMs = this.letThrough > 0 ? (this.letThrough--, 0) : this.holdMs;
+      const planned = this.plan?.(entry, this.received.length) ?? { status: this.respond(this.received.length), holdMs };
       const timer = setTimeout(() => {
         entry.status = planned.status;
         // A sender that gave up (timeout) or died has closed the connection: not acknowledged.
