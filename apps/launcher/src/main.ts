@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   process.stdout.write(`Mandate Watch on ${base} — API docs ${base}/api/docs — ${adminHint}\n`);
   // The key itself only on a terminal (never into log files or CI output), and only when new.
   if (admin.key && process.stdout.isTTY) process.stdout.write(`New admin API key (also in ${shown(admin.file!)}): ${admin.key}\n`);
-  // `npm run demo` loads the sample itself (it sets MW_DEMO for the process it starts).
-  if (empty && !process.env.MW_DEMO) {
+  // `npm run demo` loads the sample itself.
+  if (empty && !config.demoRun) {
     process.stdout.write(
       `The event log is empty. Load the bundled sample on the console's Import page (${base}/import) or with: ` +
         "curl -H \"Authorization: Bearer " + (admin.file ? `$(cat ${shown(admin.file)})` : '<an admin key>') + `\" -H 'content-type: text/plain; charset=utf-8' --data-binary @${SAMPLE} '${base}/api/imports?dryRun=false'\n`,

@@ -123,6 +123,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ WORKER_METRICS_PORT: '70000' })).toEqual(['WORKER_METRICS_PORT: must be between 0 and 65535']);
   });
 
+  it('MW_DEMO (set by `npm run demo`): a demo run when set, not when unset or empty', () => {
+    expect(loadConfig({}).demoRun).toBe(false);
+    expect(loadConfig({ MW_DEMO: '' }).demoRun).toBe(false);
+    expect(loadConfig({ MW_DEMO: '1' }).demoRun).toBe(true);
+  });
+
   it('REDIS_PREFIX: plain, or with one hash tag for Redis Cluster; nothing BullMQ or Cluster would trip on', () => {
     for (const ok of ['mw', 'mw-prod_2', '{mw}', '{mw-prod}', 'mw{eu}', '{a}b']) expect(loadConfig({ REDIS_PREFIX: ok }, '/srv/mw').redisPrefix).toBe(ok);
     for (const bad of ['mw:prod', '{}', '{mw', 'mw}', '{a}{b}', '{{mw}}', '{m w}', 'x'.repeat(65)]) {

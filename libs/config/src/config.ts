@@ -119,6 +119,8 @@ export const envSchema = z
     ),
     /** Extension: the port of a worker's own Prometheus `/metrics` (unset: none). */
     WORKER_METRICS_PORT: optionalString.pipe(integerString(0, 65535).optional()),
+    /** Internal: `npm run demo` sets it for the process it starts, which then loads the sample itself. */
+    MW_DEMO: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.CLOCK_CONTROL === 'enabled' && env.NODE_ENV === 'production') {
@@ -160,6 +162,8 @@ export interface AppConfig {
   secretsKey?: string;
   /** WORKER_METRICS_PORT: a worker process serves Prometheus `/metrics` there (0: a free port); unset → not served. */
   workerMetricsPort?: number;
+  /** MW_DEMO: started by `npm run demo`, which loads the bundled sample itself. */
+  demoRun: boolean;
   /** Per minute; 0 disables the limit. */
   rateLimits: { authFailuresPerMinute: number; importsPerMinute: number };
   /** Things that are allowed but probably wrong (logged at start). */
@@ -208,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dkim: e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY ? { domain: e.DKIM_DOMAIN, selector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY } : undefined,
     secretsKey: e.SECRETS_KEY,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    demoRun: e.MW_DEMO !== undefined,
     rateLimits: { authFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES, importsPerMinute: e.RATE_LIMIT_IMPORTS },
     warnings,
   };
