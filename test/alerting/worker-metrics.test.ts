@@ -6,7 +6,7 @@ import { BusinessClock } from '#libs/clock';
 import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
-import { spawnSourceWorker, type Child } from '../resilience/support/children.js';
+import { spawnSourceWorker, type Child } from '../support/children.js';
 import { freePort } from '../resilience/support/instances.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { appendFact, flushPrefix, MINUSMA, REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver, waitFor } from './support.js';

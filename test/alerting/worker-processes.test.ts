@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryRepository, SecretSealer, SubscriptionRepository } from '#libs/alerting';
 import { BusinessClock } from '#libs/clock';
 import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
+import { spawnSourceWorker, type Child } from '../support/children.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { appendFact, flushPrefix, MINUSMA, REDIS_URL, testPrefix, TestWebhookReceiver, waitFor } from './support.js';
-
-/** The `npm run start:worker` entry point, run from the sources under test (no build). */
-const WORKER_ARGS = ['--conditions=source', '--import', './test/support/ts-loader.mjs', 'apps/launcher/src/worker.ts'];
 
 /**
  * Worker *processes* (the `npm run start:worker` entry point), killed with SIGKILL in the
@@ -20,23 +17,19 @@ describe('worker processes killed mid-send', () => {
   let db: TestDatabase;
   const receiver = new TestWebhookReceiver();
   const prefix = testPrefix('kill');
-  const children: ChildProcess[] = [];
+  const children: Child[] = [];
   let pool: ReturnType<typeof createPool>;
 
   const startWorkerProcess = () => {
-    const child = spawn(process.execPath, WORKER_ARGS, {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: db.url,
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        PUBLIC_URL: 'https://watch.example.org',
-        WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-        DATA_DIR: `/tmp/${prefix}`,
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
+    const child = spawnSourceWorker({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      PUBLIC_URL: 'https://watch.example.org',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      DATA_DIR: `/tmp/${prefix}`,
     });
     children.push(child);
     return child;
@@ -62,8 +55,7 @@ describe('worker processes killed mid-send', () => {
 
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await Promise.all(children.map((c) => c.kill('SIGTERM')));
     await receiver.stop();
     await pool?.end();
     await db?.drop();
@@ -74,8 +66,7 @@ describe('worker processes killed mid-send', () => {
     receiver.holdMs = 60_000; // the receiver keeps the first request open: the send is in flight
     const first = startWorkerProcess();
     await waitFor('the first send to reach the receiver', () => receiver.received.length === 1, 60_000);
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    await first.kill('SIGKILL');
     receiver.holdMs = 0;
 
     const deliveries = new DeliveryRepository(pool);

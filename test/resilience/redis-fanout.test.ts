@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretSealer, SubscriptionRepository } from '#libs/alerting';
 import { BusinessClock } from '#libs/clock';
@@ -7,12 +6,9 @@ import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { appendFact, MINUSMA, TestWebhookReceiver } from '../alerting/support.js';
 import { startApiOn } from './support/api.js';
-import { ROOT } from './support/build.js';
+import { spawnSourceWorker, type Child } from '../support/children.js';
 import { startOwnPostgres, startOwnRedis, until, type OwnPostgres, type OwnRedis } from './support/instances.js';
 import { writeResult } from './support/results.js';
-
-/** `npm run start:worker` from the sources (as test/alerting/worker-processes.test.ts runs it). */
-const WORKER_ARGS = ['--conditions=source', '--import', './test/support/ts-loader.mjs', 'apps/launcher/src/worker.ts'];
 
 /**
  * A fan-out of expiry reminders (mandates × webhook subscriptions, all due at once) handled by two
@@ -27,14 +23,14 @@ const EXPECTED = MANDATES * SUBSCRIPTIONS;
 let db: OwnPostgres;
 let redis: OwnRedis;
 const receiver = new TestWebhookReceiver();
-const children: ChildProcess[] = [];
+const children: Child[] = [];
 
 beforeAll(async () => {
   [db, redis] = await Promise.all([startOwnPostgres('fanout'), startOwnRedis('fanout')]);
   await receiver.start();
 }, 120_000);
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await Promise.all(children.map((c) => c.kill('SIGKILL')));
   await receiver.stop();
   await redis?.destroy();
   await db?.destroy();
@@ -57,11 +53,7 @@ describe('Redis flushed and restarted mid-fan-out', () => {
 
     receiver.holdMs = 40; // slow enough that the faults land in the middle of the fan-out
     const start = () => {
-      const c = spawn(process.execPath, WORKER_ARGS, {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: 'mwfan', PUBLIC_URL: 'https://watch.example.org', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', DATA_DIR: `/tmp/mwfan-${process.pid}` },
-        stdio: ['ignore', 'ignore', 'ignore'],
-      });
+      const c = spawnSourceWorker({ NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: 'mwfan', PUBLIC_URL: 'https://watch.example.org', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', DATA_DIR: `/tmp/mwfan-${process.pid}` });
       children.push(c);
     };
     start();

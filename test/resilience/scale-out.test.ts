@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeApiKey, requester, type Requester } from './support/api.js';
 import { privateBuild } from './support/build.js';
-import { spawnNode, type Child } from './support/children.js';
+import { spawnNode, type Child } from '../support/children.js';
 import { startOwnPostgres, startOwnRedis, until, type OwnPostgres, type OwnRedis } from './support/instances.js';
 import { writeResult } from './support/results.js';
 

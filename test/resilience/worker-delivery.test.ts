@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../alerting/support.js';
-import type { Child } from './support/children.js';
+import type { Child } from '../support/children.js';
 import { Deployment } from './support/deployment.js';
 import { figures, messageIdOf, tallyDeliveries } from './support/deliveries.js';
 import { writeResult } from './support/results.js';

@@ -5,7 +5,7 @@ import { EventStore, WrongExpectedVersionError } from '#libs/event-store';
 import { allProjectors, ProjectionRunner } from '#libs/projections';
 import { snapshotReadModels } from '../support/projections.js';
 import { privateBuild } from './support/build.js';
-import { spawnNode, type Child } from './support/children.js';
+import { spawnNode, type Child } from '../support/children.js';
 import { startOwnPostgres, until, type OwnPostgres } from './support/instances.js';
 import { factGenerator, LEDGER_DDL } from './support/load.js';
 import { writeResult } from './support/results.js';

@@ -5,7 +5,7 @@ import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
 import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { appendFact, flushPrefix, MINUSMA, REDIS_URL, testPrefix, TestSmtpServer, TestWebhookReceiver } from '../../alerting/support.js';
-import { spawnSourceWorker, type Child } from './children.js';
+import { spawnSourceWorker, type Child } from '../../support/children.js';
 
 /**
  * A deployment for worker-process scenarios: a database of its own, Redis under a prefix of its

@@ -73,8 +73,8 @@ export function spawnNode(script: string, env: Record<string, string>, args: str
   };
 }
 
-/** `npm run start:worker` from the sources under test (no build), as test/alerting/worker-processes.test.ts runs it. */
+/** `npm run start:worker` from the sources under test (no build): how every worker-process test starts a worker. */
 export function spawnSourceWorker(env: Record<string, string>): Child {
-  const root = path.resolve(import.meta.dirname, '../../..');
+  const root = path.resolve(import.meta.dirname, '../..');
   return spawnNode('apps/launcher/src/worker.ts', env, [], { nodeArgs: ['--conditions=source', '--import', './test/support/ts-loader.mjs'], cwd: root });
 }
