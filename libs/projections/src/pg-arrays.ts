@@ -8,6 +8,10 @@
  * braces, because both escape `"` and `\` with a backslash and array input reads an unquoted
  * `null` as NULL. JSON's other escapes (`\n`, `\u0001`, …) mean something else in an array
  * literal: when the text has any, the elements are quoted one by one instead.
+ *
+ * Why not let `pg` turn JS arrays into literals: its `prepareValue` quotes and escapes element by
+ * element in JS, 5.2-5.9× slower (47-55 ms against 9 ms for one batch of 19,000 timeline rows ×
+ * 9 columns, measured 2026-11-26): about 2 s of a 1M-event rebuild's ~15 s.
  */
 export function arrayLiteral(values: readonly (string | number | boolean | null)[]): string {
   const json = JSON.stringify(values);
