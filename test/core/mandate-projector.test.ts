@@ -108,6 +108,17 @@ describe('mandate projection, incremental vs rebuild', () => {
     }
     expect(stale).toBeGreaterThan(0);
 
+    // Each entry that sets an expiry links to the next one (by date, then seq) in superseded_on,
+    // which the batches above wrote piecemeal (appends link the stored latest expiry to the first
+    // new one; extensions dated earlier refold the mandate): the links equal a recomputation.
+    const links = await pool.query<{ mandate_id: string; superseded_on: string | null; next_on: string | null }>(
+      `SELECT mandate_id, superseded_on::text, next_on::text FROM (
+         SELECT t.*, lead(effective_on) OVER (PARTITION BY mandate_id ORDER BY effective_on, seq) AS next_on FROM mandate_timeline t WHERE expires_on IS NOT NULL
+       ) x`,
+    );
+    expect(links.rows.filter((l) => l.superseded_on !== l.next_on)).toEqual([]);
+    expect(links.rows.filter((l) => l.superseded_on !== null).length).toBeGreaterThan(50);
+
     const big = new ProjectionRunner(pool, store, allProjectors(store), { batchSize: 10_000 });
     await big.rebuild();
     expect(await big.waitFor(last, 20_000)).toBe(true);
@@ -189,5 +200,80 @@ describe('mandate projection, incremental vs rebuild', () => {
     } finally {
       await prisma.$disconnect();
     }
+  });
+});
+
+describe('superseded_on: each entry that sets an expiry links to the next one', () => {
+  it('appends link the stored latest expiry to the first new one; an extension dated earlier refolds the mandate', async () => {
+    // Refolds read the mandate's stream: count them through the store the projector is given.
+    let refolds = 0;
+    const counting = Object.create(store) as EventStore;
+    counting.readStream = ((...args: Parameters<EventStore['readStream']>) => (refolds++, store.readStream(...args))) as EventStore['readStream'];
+    const runner = new ProjectionRunner(pool, store, allProjectors(counting), { batchSize: 10 });
+    const stream = 'mandate-link-a';
+    let version = 0;
+    const append = async (events: NewEvent[]) => {
+      const { checkpoint } = await store.appendToStream(stream, events, { expectedVersion: version });
+      version += events.length;
+      expect(await runner.waitFor(checkpoint, 20_000)).toBe(true);
+    };
+    const extended = (adoptedOn: string, until: string): NewEvent => ({
+      id: randomUUID(),
+      type: 'MandateExtended',
+      data: { mandateId: 'link-a', until, decision: `S/RES/${until}`, adoptedOn, paragraphs: ['1'], period: null },
+      occurredOn: adoptedOn,
+    });
+    const links = async () =>
+      (await pool.query<{ effective_on: string; superseded_on: string | null; next_on: string | null }>(
+        `SELECT effective_on::text, superseded_on::text, next_on::text FROM (
+           SELECT t.*, lead(effective_on) OVER (ORDER BY effective_on, seq) AS next_on FROM mandate_timeline t
+           WHERE mandate_id = 'link-a' AND expires_on IS NOT NULL
+         ) x ORDER BY effective_on`,
+      )).rows;
+    const upcoming = async (asOf: string) => {
+      const prisma = createPrisma(pool);
+      try {
+        const page = await new MandateQueries(prisma, store, pool).upcoming({ asOf, within: 3650 });
+        return page.items.filter((x) => x.mandate.id === 'link-a').map((x) => x.expiresOn);
+      } finally {
+        await prisma.$disconnect();
+      }
+    };
+
+    await append([{ id: randomUUID(), type: 'MandateEstablished', data: { mandateId: 'link-a', names: { en: 'Link A' }, aliases: [], type: 'peace_operation', agendaItem: null, establishedOn: '2020-01-01', expiresOn: '2020-06-30', establishedBy: 'S/RES/1 (2020)' }, occurredOn: '2020-01-01' }]);
+    await append([extended('2020-06-25', '2021-06-30')]); // one new fact
+    await append([extended('2021-06-28', '2022-06-30'), extended('2022-06-27', '2023-06-30')]); // two in one batch
+    expect(refolds).toBe(0); // all three took the fast path
+    expect(await links()).toEqual([
+      { effective_on: '2020-01-01', superseded_on: '2020-06-25', next_on: '2020-06-25' },
+      { effective_on: '2020-06-25', superseded_on: '2021-06-28', next_on: '2021-06-28' },
+      { effective_on: '2021-06-28', superseded_on: '2022-06-27', next_on: '2022-06-27' },
+      { effective_on: '2022-06-27', superseded_on: null, next_on: null },
+    ]);
+    expect(await upcoming('2020-06-24')).toEqual(['2020-06-30']);
+    expect(await upcoming('2020-06-25')).toEqual(['2021-06-30']);
+    expect(await upcoming('2022-07-01')).toEqual(['2023-06-30']);
+
+    // Recorded late: an extension adopted between two stored ones (it shortened nothing then, but
+    // it is in force from its date until the next one).
+    await append([extended('2020-12-01', '2021-03-31')]);
+    expect(refolds).toBe(1);
+    const after = await links();
+    expect(after.map((l) => [l.effective_on, l.superseded_on])).toEqual([
+      ['2020-01-01', '2020-06-25'],
+      ['2020-06-25', '2020-12-01'],
+      ['2020-12-01', '2021-06-28'],
+      ['2021-06-28', '2022-06-27'],
+      ['2022-06-27', null],
+    ]);
+    expect(await upcoming('2020-12-01')).toEqual(['2021-03-31']);
+    expect(await upcoming('2020-11-30')).toEqual(['2021-06-30']);
+    // And an append after that refold links again.
+    await append([extended('2023-06-29', '2024-06-30')]);
+    expect(refolds).toBe(1);
+    expect((await links()).slice(-2).map((l) => [l.effective_on, l.superseded_on])).toEqual([
+      ['2022-06-27', '2023-06-29'],
+      ['2023-06-29', null],
+    ]);
   });
 });

@@ -158,15 +158,26 @@ export class MandateProjector implements Projector {
       if (known && fresh.length === 0) continue; // a replay: already folded
       let summary: MandateSummary;
       let state: MandateState; // the facts whose timeline/report rows this batch writes
+      let appended: { state: MandateState; entries: TimelineEntry[] } | null = null;
       if (known && !known.undated && fresh.every((e) => APPENDABLE.has(e.type) && !isUndatedExtension(e))) {
-        // Fast path: new facts only; earlier rows stay as they are.
         const start = initialMandateState(id);
         start.version = known.version;
-        state = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), start);
+        const folded = fresh.reduce((s, e) => evolveMandate(s, foldable(e)), start);
+        const entries = mandateTimeline(folded);
+        // The rows' superseded_on links need the new expiries after the stored ones (the usual
+        // case); an extension dated before the latest stored expiry is refolded below.
+        const first = entries.find(setsExpiry);
+        if (!first || later(first, known.expiry)) appended = { state: folded, entries };
+      }
+      if (known && appended) {
+        // Fast path: new facts only; earlier rows stay as they are, but for the link of the
+        // latest stored expiry to the first new one.
+        state = appended.state;
         summary = withVersion(known, state.version);
-        const entries = mandateTimeline(state);
-        mergeTimeline(summary, entries);
-        timelineRows.push(id, entries);
+        const first = appended.entries.find(setsExpiry);
+        if (first && known.expiry) timelineRows.link(id, known.expiry, first.effectiveOn);
+        mergeTimeline(summary, appended.entries);
+        timelineRows.push(id, appended.entries);
       } else if (!known && prior === undefined && list[0].version === 1) {
         // A new mandate: the batch holds its whole history.
         state = list.reduce((s, e) => evolveMandate(s, foldable(e)), initialMandateState(id));
@@ -216,7 +227,7 @@ export class MandateProjector implements Projector {
         : null;
     marksWritten?.catch(() => undefined); // awaited below: an early failure is not an unhandled rejection meanwhile
     const c = timelineRows;
-    const timelineColumns = [c.eventId, c.mandateId, c.kind, c.effectiveOn, c.expiresOn, c.decision, c.seq, c.recordedAt, c.dateKnown].map(arrayLiteral);
+    const timelineColumns = [c.eventId, c.mandateId, c.kind, c.effectiveOn, c.expiresOn, c.decision, c.seq, c.recordedAt, c.dateKnown, c.supersededOn].map(arrayLiteral);
     await marksWritten;
 
     // Rows that exist are updated in place (cheaper than an upsert's speculative insertion);
@@ -256,9 +267,18 @@ export class MandateProjector implements Projector {
     }
     if (timelineRows.length > 0) {
       await tx.query(
-        `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at, date_known)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::bigint[], $8::timestamptz[], $9::boolean[])`,
+        `INSERT INTO mandate_timeline (event_id, mandate_id, kind, effective_on, expires_on, decision, seq, recorded_at, date_known, superseded_on)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::bigint[], $8::timestamptz[], $9::boolean[], $10::date[])`,
         timelineColumns,
+      );
+    }
+    if (c.links.mandateId.length > 0) {
+      const l = c.links;
+      await tx.query(
+        `UPDATE mandate_timeline AS t SET superseded_on = x.superseded_on
+         FROM unnest($1::text[], $2::date[], $3::bigint[], $4::date[]) AS x(mandate_id, effective_on, seq, superseded_on)
+         WHERE t.mandate_id = x.mandate_id AND t.effective_on = x.effective_on AND t.seq = x.seq`,
+        [l.mandateId, l.effectiveOn, l.seq, l.supersededOn].map(arrayLiteral),
       );
     }
     await this.insertReports(tx, reportRows);
@@ -326,13 +346,26 @@ class TimelineRows {
   readonly seq: number[] = [];
   readonly recordedAt: string[] = [];
   readonly dateKnown: boolean[] = [];
+  readonly supersededOn: (string | null)[] = [];
+  /** Stored entries whose superseded_on becomes a new entry's date: mandate, effective date, seq, the date. */
+  readonly links = { mandateId: [] as string[], effectiveOn: [] as string[], seq: [] as number[], supersededOn: [] as string[] };
 
   get length(): number {
     return this.eventId.length;
   }
 
+  /** `entries`: sorted (as mandateTimeline returns them), and after every stored entry of the mandate that sets an expiry. */
   push(mandateId: string, entries: TimelineEntry[]): void {
-    for (const t of entries) {
+    let next: string | null = null; // the date of the next entry that sets an expiry
+    const supersededOn: (string | null)[] = new Array(entries.length).fill(null);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      if (!setsExpiry(entries[i])) continue;
+      supersededOn[i] = next;
+      next = entries[i].effectiveOn;
+    }
+    for (let i = 0; i < entries.length; i++) {
+      const t = entries[i];
+      this.supersededOn.push(supersededOn[i]);
       this.eventId.push(t.eventId);
       this.mandateId.push(mandateId);
       this.kind.push(t.kind);
@@ -345,7 +378,18 @@ class TimelineRows {
       this.dateKnown.push(t.dateKnown);
     }
   }
+
+  /** The stored entry `mark` of `mandateId` is superseded on `on` (by an entry this batch adds). */
+  link(mandateId: string, mark: Mark, on: string): void {
+    this.links.mandateId.push(mandateId);
+    this.links.effectiveOn.push(mark.effectiveOn);
+    this.links.seq.push(mark.seq);
+    this.links.supersededOn.push(on);
+  }
 }
+
+/** An entry the timeline stores with an expiry (a stale one is stored without). */
+const setsExpiry = (t: TimelineEntry): boolean => !t.stale && t.expiresOn !== null;
 
 function reportRow(e: StoredEvent, mandateId: string | null): Record<string, unknown> {
   const d = e.data as ReportRequested;
