@@ -3,22 +3,10 @@ import type pg from 'pg';
 import { AlertsRuntime } from '../../apps/worker/src/alerts/alerts-runtime.js';
 import { bootstrapWorker } from '../../apps/worker/src/bootstrap.js';
 import type { AlertsOptions } from '../../apps/worker/src/alerts/alerts.module.js';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import {
-  DELIVERY_QUEUE,
-  DeliveryProcessor,
-  DeliveryQueue,
-  DeliveryRepository,
-  Mailer,
-  SecretSealer,
-  SubscriptionRepository,
-  WebhookSender,
-  WebhookSigner,
-  WebhookUrlGuard,
-  type DeliveryProcessorOptions,
-  type DeliveryRecord,
-} from '#libs/alerting';
+import { Registry } from 'prom-client';
+import { buildAlerting } from '../../apps/worker/src/alerts/alerts.module.js';
+import { DeliveryRepository, SecretSealer, SubscriptionRepository, type DeliveryProcessor, type DeliveryRecord } from '#libs/alerting';
+import { MetricsService } from '#libs/platform';
 import { createPool } from '#libs/db';
 import { upcast } from '#libs/domain';
 import { EventStore } from '#libs/event-store';
@@ -70,25 +58,24 @@ export class AlertWorld {
     for (let i = 0; i < workers; i++) await this.startWorker();
   }
 
+  /** The alerting configuration of this world's workers (and of `processor()`). */
+  private alertsOptions(): AlertsOptions {
+    return {
+      redisUrl: REDIS_URL,
+      redisPrefix: this.prefix,
+      smtpUrl: this.smtp.url,
+      publicUrl: 'https://watch.example.org',
+      // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
+      webhookAllowedHosts: ['127.0.0.1'],
+      notifyBackfillDays: 7,
+      changePollMs: 200,
+      ...this.overrides,
+    };
+  }
+
   async startWorker(): Promise<INestApplicationContext> {
     const clock = await BusinessClock.start({ connectionString: this.db.url });
-    const w = await bootstrapWorker(
-      {
-        databaseUrl: this.db.url,
-        alerts: {
-          redisUrl: REDIS_URL,
-          redisPrefix: this.prefix,
-          smtpUrl: this.smtp.url,
-          publicUrl: 'https://watch.example.org',
-          // The receiver listens on loopback, which the SSRF guard refuses unless allowed.
-          webhookAllowedHosts: ['127.0.0.1'],
-          notifyBackfillDays: 7,
-          changePollMs: 200,
-          ...this.overrides,
-        },
-      },
-      { clock },
-    );
+    const w = await bootstrapWorker({ databaseUrl: this.db.url, alerts: this.alertsOptions() }, { clock });
     this.workers.push(w);
     this.workerClocks.set(w, clock);
     return w;
@@ -111,26 +98,19 @@ export class AlertWorld {
 
   /**
    * A DeliveryProcessor of the test's own, outside any worker, so that a test can call `process`
-   * itself: on this world's database, business clock, SMTP server and receiver, and a delivery
-   * queue under its Redis prefix (retries are enqueued there, for no worker).
+   * itself: wired as a worker wires it (buildAlerting), on this world's database, business clock,
+   * SMTP server and receiver; retries are enqueued under its Redis prefix, for no worker.
    */
-  processor(options: Partial<DeliveryProcessorOptions> = {}): DeliveryProcessor {
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix: this.prefix });
-    const mailer = new Mailer({ smtpUrl: this.smtp.url, outboxDir: '/nonexistent', from: 'Mandate Watch <alerts@example.org>' });
-    const sender = new WebhookSender(new WebhookUrlGuard(['127.0.0.1']), new WebhookSigner());
+  processor(options: Partial<AlertsOptions> = {}): DeliveryProcessor {
+    const alerting = buildAlerting({ ...this.alertsOptions(), ...options }, this.pool, this.clock, new MetricsService(new Registry()));
     this.standalone.push({
       close: async () => {
-        mailer.close();
-        await queue.close();
-        redis.disconnect();
+        alerting.mailer.close();
+        await alerting.queue.close();
+        for (const c of alerting.connections) c.disconnect();
       },
     });
-    return new DeliveryProcessor(this.clock, this.deliveries, this.subscriptions, mailer, sender, new DeliveryQueue(queue), {
-      publicUrl: 'https://watch.example.org',
-      leaseMs: 60_000,
-      ...options,
-    });
+    return alerting.processor;
   }
 
   runtime(i = 0): AlertsRuntime {

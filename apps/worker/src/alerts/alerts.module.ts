@@ -47,9 +47,12 @@ export interface AlertsOptions {
   /** DNS for the SSRF guard (tests inject one). */
   resolver?: HostResolver;
   webhookTimeoutMs?: number;
+  /** Told when a sent message's "sent" mark failed and is retried (besides the log line). */
+  onMarkRetry?: (deliveryId: string, error: Error) => void;
 }
 
-interface Alerting {
+/** Alerting's parts, wired as a worker process uses them. */
+export interface Alerting {
   subscriptions: SubscriptionRepository;
   deliveries: DeliveryRepository;
   scheduler: ExpiryScheduler;
@@ -60,7 +63,8 @@ interface Alerting {
 }
 const ALERTING = Symbol('ALERTING');
 
-function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock, metrics: MetricsService): Alerting {
+/** Builds alerting's parts (a worker's, or a test's own processor); `connections` are the caller's to close. */
+export function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock, metrics: MetricsService): Alerting {
   const logger = new Logger('Alerts');
   const publicUrl = (o.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
   const connection = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
@@ -86,7 +90,10 @@ function buildAlerting(o: AlertsOptions, pool: pg.Pool, clock: AlertingClock, me
       if (outcome === 'sent') logger.debug(`delivery ${d.id} (${d.kind}${d.mandateId ? ` ${d.mandateId}` : ''}) sent, attempt ${d.attempts}`);
       else logger.warn(`delivery ${d.id} (${d.kind}) ${outcome}${detail ? `: ${detail}` : ''}`);
     },
-    onMarkRetry: (id, err) => logger.warn(`delivery ${id} sent; marking it sent failed (${err.message}), retrying`),
+    onMarkRetry: (id, err) => {
+      logger.warn(`delivery ${id} sent; marking it sent failed (${err.message}), retrying`);
+      o.onMarkRetry?.(id, err);
+    },
   });
   return { subscriptions, deliveries, scheduler, processor, mailer, queue, connections: [connection] };
 }
