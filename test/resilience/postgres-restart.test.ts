@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '#libs/db';
 import { EventStore } from '#libs/event-store';
 import { allProjectors, ProjectionRunner } from '#libs/projections';
-import { startApiOn, type InProcessApi } from './support/api.js';
+import type { BootedApi } from '../api/support.js';
+import { startApiOn } from './support/api.js';
 import { startOwnPostgres, until, type OwnPostgres } from './support/instances.js';
 import { LEDGER_DDL, LedgerProjector } from './support/load.js';
 import { writeResult } from './support/results.js';
@@ -19,7 +20,7 @@ const CLIENTS = 8;
 const PER_CLIENT = 60;
 
 let db: OwnPostgres;
-let t: InProcessApi;
+let t: BootedApi;
 
 beforeAll(async () => {
   db = await startOwnPostgres('restart');

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '#libs/alerting';
 import { appendFact, MINUSMA, REDIS_URL, waitFor } from '../alerting/support.js';
 import { AlertWorld } from '../alerting/world.js';
-import { startApiOn, type InProcessApi } from './support/api.js';
+import type { BootedApi } from '../api/support.js';
+import { startApiOn } from './support/api.js';
 import { figures, messageIdOf, tallyDeliveries } from './support/deliveries.js';
 import { writeResult } from './support/results.js';
 
@@ -19,7 +20,7 @@ import { writeResult } from './support/results.js';
 const MANDATES = 4;
 const TIMEOUT_MS = 1500;
 const world = new AlertWorld('rcvfaults', new Date('2021-05-31T08:00:00Z'), { webhookTimeoutMs: TIMEOUT_MS });
-let api: InProcessApi;
+let api: BootedApi;
 const statuses: number[] = [];
 const subs: Record<string, string> = {};
 

@@ -38,9 +38,11 @@ type AppendListener = (info: { streamIds: string[]; count: number; checkpoint: s
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** `recorded_at` as the envelope's `recordedAt` text (UTC, milliseconds, like Date#toISOString). */
+const RECORDED_AT_TEXT = `to_char(events.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 const ENVELOPE_COLUMNS = `position::text AS position, transaction_id::text AS tx, stream_id, version, id::text AS id, type,
-  schema_version, data, metadata, occurred_on::text AS occurred_on,
-  to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
+  schema_version, data, metadata, occurred_on::text AS occurred_on, ${RECORDED_AT_TEXT} AS recorded_at`;
 
 /**
  * The envelope as JSON text, written by PostgreSQL: the fields of StoredEvent in its order, under
@@ -50,7 +52,7 @@ const ENVELOPE_COLUMNS = `position::text AS position, transaction_id::text AS tx
 const ENVELOPE_JSON_COLUMNS = `position::text AS position, transaction_id::text AS tx, type, schema_version,
   (SELECT row_to_json(j) FROM (SELECT events.position, events.stream_id AS "streamId", events.version, events.id, events.type,
     events.schema_version AS "schemaVersion", events.data, events.metadata, events.occurred_on::text AS "occurredOn",
-    to_char(events.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "recordedAt") j)::text AS json`;
+    ${RECORDED_AT_TEXT} AS "recordedAt") j)::text AS json`;
 
 /**
  * A page of `limit` from `limit + 1` rows read after `after`: the cursor after its last row (or

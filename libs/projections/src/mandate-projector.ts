@@ -158,7 +158,7 @@ export class MandateProjector implements Projector {
       if (known && fresh.length === 0) continue; // a replay: already folded
       let summary: MandateSummary;
       let state: MandateState; // the facts whose timeline/report rows this batch writes
-      let appended: { state: MandateState; entries: TimelineEntry[] } | null = null;
+      let appended: { state: MandateState; entries: TimelineEntry[]; first: TimelineEntry | undefined } | null = null;
       if (known && !known.undated && fresh.every((e) => APPENDABLE.has(e.type) && !isUndatedExtension(e))) {
         const start = initialMandateState(id);
         start.version = known.version;
@@ -167,15 +167,14 @@ export class MandateProjector implements Projector {
         // The rows' superseded_on links need the new expiries after the stored ones (the usual
         // case); an extension dated before the latest stored expiry is refolded below.
         const first = entries.find(setsExpiry);
-        if (!first || later(first, known.expiry)) appended = { state: folded, entries };
+        if (!first || later(first, known.expiry)) appended = { state: folded, entries, first };
       }
       if (known && appended) {
         // Fast path: new facts only; earlier rows stay as they are, but for the link of the
         // latest stored expiry to the first new one.
         state = appended.state;
         summary = withVersion(known, state.version);
-        const first = appended.entries.find(setsExpiry);
-        if (first && known.expiry) timelineRows.link(id, known.expiry, first.effectiveOn);
+        if (appended.first && known.expiry) timelineRows.link(id, known.expiry, appended.first.effectiveOn);
         mergeTimeline(summary, appended.entries);
         timelineRows.push(id, appended.entries);
       } else if (!known && prior === undefined && list[0].version === 1) {

@@ -11,10 +11,8 @@ export function makeApiKey(): string {
   return `mw_${id}_${randomBytes(32).toString('base64url')}`;
 }
 
-export type InProcessApi = BootedApi;
-
 /** A real API in this process on a given PostgreSQL and Redis (the test's own instances). */
-export async function startApiOn(opts: { label: string; databaseUrl: string; redisUrl: string; env?: Record<string, string>; adminKey?: string }): Promise<InProcessApi> {
+export async function startApiOn(opts: { label: string; databaseUrl: string; redisUrl: string; env?: Record<string, string>; adminKey?: string }): Promise<BootedApi> {
   return bootApi(`res-${opts.label}`, {
     DATABASE_URL: opts.databaseUrl,
     REDIS_URL: opts.redisUrl,
